@@ -1,0 +1,1 @@
+"""Plex Activities custom integration."""

@@ -1,0 +1,219 @@
+"""A small typed asyncio client for the parts of the Plex Media Server API we need."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+import json
+import ssl
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import quote
+
+import aiohttp
+from yarl import URL
+
+from .exceptions import (
+    PlexAuthenticationError,
+    PlexConnectionError,
+    PlexError,
+    PlexInvalidResponseError,
+    PlexNotCancellableError,
+    PlexNotFoundError,
+    PlexSSLError,
+    PlexTimeoutError,
+)
+from .models import (
+    Activity,
+    LibrarySection,
+    ServerIdentity,
+    ServerInfo,
+    parse_activities,
+    parse_library_sections,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+NOTIFICATIONS_PATH: Final = "/:/websockets/notifications"
+# Frames above MAX_FRAME_BYTES are skipped by the parser; aiohttp's own limit sits above it
+# so that an oversized frame is counted and skipped instead of breaking the connection.
+MAX_FRAME_BYTES: Final = 1024 * 1024
+_WS_MAX_MSG_SIZE: Final = 16 * MAX_FRAME_BYTES
+
+
+class PlexClient:
+    """Talks to one Plex Media Server over HTTP(S) and its notification websocket.
+
+    The token travels only in the `X-Plex-Token` header, never in a URL.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        token: str,
+        *,
+        client_identifier: str,
+        verify_ssl: bool = True,
+        request_timeout: float = 10.0,
+        product: str = "Plex Activities for Home Assistant",
+        version: str = "0.1.0",
+        device_name: str = "Home Assistant",
+    ) -> None:
+        """Set up the client; no I/O happens until a method is awaited."""
+        self._session = session
+        self._base = URL(url.rstrip("/"))
+        self._token = token
+        self._ssl: bool = verify_ssl
+        self.request_timeout = request_timeout
+        self._headers: Final = {
+            "Accept": "application/json",
+            "X-Plex-Client-Identifier": client_identifier,
+            "X-Plex-Product": product,
+            "X-Plex-Version": version,
+            "X-Plex-Device-Name": device_name,
+        }
+
+    def __repr__(self) -> str:
+        """Return a representation that names the server but never the token."""
+        return f"PlexClient(url={str(self._base)!r})"
+
+    @property
+    def url(self) -> str:
+        """Return the server's base URL."""
+        return str(self._base)
+
+    async def identity(self) -> ServerIdentity:
+        """Return the server's identity (`GET /identity`, no token needed)."""
+        return ServerIdentity.from_json(
+            await self._request("GET", "/identity", authenticated=False)
+        )
+
+    async def server_info(self) -> ServerInfo:
+        """Return the server's name, id and version (`GET /`); validates the token."""
+        return ServerInfo.from_json(await self._request("GET", "/"))
+
+    async def activities(self) -> list[Activity]:
+        """Return the running activities (`GET /activities`)."""
+        return parse_activities(await self._request("GET", "/activities"))
+
+    async def library_sections(self) -> list[LibrarySection]:
+        """Return the library sections (`GET /library/sections`)."""
+        return parse_library_sections(await self._request("GET", "/library/sections"))
+
+    async def cancel_activity(self, uuid: str) -> None:
+        """Cancel a running activity (`DELETE /activities/{uuid}`).
+
+        Raises PlexNotCancellableError (400) or PlexNotFoundError (404, e.g. it ended).
+        """
+        await self._request(
+            "DELETE", f"/activities/{quote(uuid, safe='')}", expect_json=False
+        )
+
+    @asynccontextmanager
+    async def connect_notifications(
+        self, *, heartbeat: float = 30.0, filters: str = "activity"
+    ) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
+        """Open the notification websocket; the token goes in the upgrade's header.
+
+        aiohttp pings every `heartbeat` seconds and closes the socket when no pong comes
+        back within half of that, so a silently dead connection ends the iteration.
+        """
+        url = self._build_url(NOTIFICATIONS_PATH, websocket=True).with_query(
+            filters=filters
+        )
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                websocket = await self._session.ws_connect(
+                    url,
+                    headers={**self._headers, "X-Plex-Token": self._token},
+                    heartbeat=heartbeat,
+                    ssl=self._ssl,
+                    max_msg_size=_WS_MAX_MSG_SIZE,
+                )
+        except aiohttp.WSServerHandshakeError as err:
+            # The handshake error carries the request headers (and so the token): never chain it.
+            if err.status in (401, 403):
+                raise PlexAuthenticationError(
+                    f"{self._base} rejected the token (HTTP {err.status})"
+                ) from None
+            raise PlexConnectionError(
+                f"{self._base} refused the notification websocket (HTTP {err.status})"
+            ) from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise self._map_transport_error(err, "notification websocket") from None
+        try:
+            yield websocket
+        finally:
+            await websocket.close()
+
+    def _build_url(self, path: str, *, websocket: bool = False) -> URL:
+        url = URL(str(self._base) + path, encoded=True)
+        if websocket:
+            url = url.with_scheme("wss" if self._base.scheme == "https" else "ws")
+        return url
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        authenticated: bool = True,
+        expect_json: bool = True,
+    ) -> Any:
+        """Make one request and map every failure onto our exceptions."""
+        headers = dict(self._headers)
+        if authenticated:
+            headers["X-Plex-Token"] = self._token
+        what = f"{method} {path}"
+        try:
+            async with (
+                asyncio.timeout(self.request_timeout),
+                self._session.request(
+                    method, self._build_url(path), headers=headers, ssl=self._ssl
+                ) as response,
+            ):
+                status = response.status
+                body = await response.read()
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise self._map_transport_error(err, what) from None
+
+        if status in (401, 403):
+            raise PlexAuthenticationError(
+                f"{self._base} rejected the token ({what}: HTTP {status})"
+            )
+        if status == 404:
+            raise PlexNotFoundError(f"{what}: not found (HTTP 404)")
+        if status == 400 and method == "DELETE":
+            raise PlexNotCancellableError(f"{what}: not cancellable (HTTP 400)")
+        if status >= 500:
+            raise PlexConnectionError(
+                f"{self._base} is not available ({what}: HTTP {status})"
+            )
+        if status >= 300:
+            raise PlexInvalidResponseError(f"{what}: unexpected HTTP {status}")
+        if not expect_json:
+            return None
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise PlexInvalidResponseError(f"{what}: the answer is not JSON") from None
+
+    def _map_transport_error(self, err: BaseException, what: str) -> PlexError:
+        """Turn an aiohttp/OS error into ours, with a message free of secrets."""
+        if isinstance(err, TimeoutError | aiohttp.ServerTimeoutError):
+            return PlexTimeoutError(
+                f"{self._base} did not answer within {self.request_timeout:g} s ({what})"
+            )
+        if isinstance(
+            err, aiohttp.ClientConnectorCertificateError | ssl.SSLCertVerificationError
+        ) or (
+            isinstance(err, aiohttp.ClientSSLError | ssl.SSLError)
+            and "CERTIFICATE_VERIFY_FAILED" in str(err)
+        ):
+            return PlexSSLError(
+                f"the TLS certificate of {self._base} could not be verified ({what})"
+            )
+        return PlexConnectionError(
+            f"cannot connect to {self._base} ({what}: {type(err).__name__})"
+        )

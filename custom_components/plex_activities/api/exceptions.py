@@ -1,0 +1,39 @@
+"""Exceptions raised by the Plex activities client.
+
+No message built here ever contains the token: messages name the server URL (which never
+carries credentials) and the HTTP status at most.
+"""
+
+from __future__ import annotations
+
+
+class PlexError(Exception):
+    """Base class for every error of the Plex client."""
+
+
+class PlexConnectionError(PlexError):
+    """The server could not be reached or the connection broke."""
+
+
+class PlexTimeoutError(PlexConnectionError):
+    """The server did not answer within the request timeout."""
+
+
+class PlexSSLError(PlexConnectionError):
+    """The server's TLS certificate could not be verified."""
+
+
+class PlexAuthenticationError(PlexError):
+    """The token was rejected (HTTP 401 or 403)."""
+
+
+class PlexNotFoundError(PlexError):
+    """The requested object does not exist (HTTP 404), e.g. an activity that ended."""
+
+
+class PlexNotCancellableError(PlexError):
+    """The activity cannot be cancelled (HTTP 400 on DELETE)."""
+
+
+class PlexInvalidResponseError(PlexError):
+    """The server answered with something that is not the expected JSON shape."""
