@@ -1,1 +1,58 @@
-"""Plex Activities custom integration."""
+"""Plex Activities: a Plex Media Server's running activities, live in Home Assistant."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL, Platform
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.loader import async_get_integration
+
+from .api import PlexClient
+from .const import CONF_CLIENT_IDENTIFIER, DOMAIN
+from .coordinator import PlexActivitiesConfigEntry, PlexActivitiesCoordinator
+from .services import async_setup_services
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from homeassistant.helpers.typing import ConfigType
+
+PLATFORMS = [Platform.EVENT, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: PlexActivitiesConfigEntry
+) -> bool:
+    """Connect to the Plex server, load its activities and start listening."""
+    integration = await async_get_integration(hass, DOMAIN)
+    verify_ssl: bool = entry.data[CONF_VERIFY_SSL]
+    client = PlexClient(
+        async_get_clientsession(hass, verify_ssl=verify_ssl),
+        entry.data[CONF_URL],
+        entry.data[CONF_TOKEN],
+        client_identifier=entry.data[CONF_CLIENT_IDENTIFIER],
+        verify_ssl=verify_ssl,
+        version=str(integration.version or "0"),
+    )
+    coordinator = PlexActivitiesCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    coordinator.async_start_listener()
+    # Home Assistant 2026.10 and older require a bool here; 2026.11 ignores it.
+    return True
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: PlexActivitiesConfigEntry
+) -> bool:
+    """Stop listening and remove the entities; background tasks end with the entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -112,12 +112,12 @@ class PlexClient:
 
     @asynccontextmanager
     async def connect_notifications(
-        self, *, heartbeat: float = 30.0, filters: str = "activity"
+        self, *, filters: str = "activity"
     ) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
         """Open the notification websocket; the token goes in the upgrade's header.
 
-        aiohttp pings every `heartbeat` seconds and closes the socket when no pong comes
-        back within half of that, so a silently dead connection ends the iteration.
+        Pings are not answered automatically (`autoping=False`): the reader answers the
+        server's pings and runs its own keepalive (see NotificationListener).
         """
         url = self._build_url(NOTIFICATIONS_PATH, websocket=True).with_query(
             filters=filters
@@ -127,7 +127,7 @@ class PlexClient:
                 websocket = await self._session.ws_connect(
                     url,
                     headers={**self._headers, "X-Plex-Token": self._token},
-                    heartbeat=heartbeat,
+                    autoping=False,
                     ssl=self._ssl,
                     max_msg_size=_WS_MAX_MSG_SIZE,
                 )

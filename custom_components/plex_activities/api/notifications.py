@@ -156,9 +156,7 @@ class NotificationListener:
             up_since: float | None = None
             error: PlexError | None = None
             try:
-                async with self._client.connect_notifications(
-                    heartbeat=self._heartbeat
-                ) as websocket:
+                async with self._client.connect_notifications() as websocket:
                     up_since = time.monotonic()
                     self.stats.connected = True
                     self.stats.connects += 1
@@ -192,11 +190,31 @@ class NotificationListener:
         return self.backoff.next_delay()
 
     async def _receive(self, websocket: aiohttp.ClientWebSocketResponse) -> None:
+        """Read frames until the server closes the connection or it dies.
+
+        Keepalive: after `heartbeat` seconds without any frame a ping goes out, and a
+        connection that does not answer within half of that is declared dead.
+        """
         stats = self.stats
-        async for message in websocket:
-            stats.last_message_at = time.monotonic()
-            stats.frames += 1
-            if message.type is aiohttp.WSMsgType.TEXT:
+        awaiting_pong = False
+        while True:
+            try:
+                message = await websocket.receive(
+                    timeout=self._heartbeat / 2 if awaiting_pong else self._heartbeat
+                )
+            except TimeoutError:
+                if awaiting_pong:
+                    raise PlexConnectionError(
+                        "the notification websocket did not answer the keepalive ping"
+                    ) from None
+                await self._send(websocket.ping())
+                awaiting_pong = True
+                continue
+            awaiting_pong = False
+            kind = message.type
+            if kind is aiohttp.WSMsgType.TEXT:
+                stats.last_message_at = time.monotonic()
+                stats.frames += 1
                 try:
                     events = parse_notification(message.data)
                 except SkippedFrameError as skipped:
@@ -204,13 +222,26 @@ class NotificationListener:
                     continue
                 stats.events += len(events)
                 self._on_events(events)
-            elif message.type is aiohttp.WSMsgType.BINARY:
+            elif kind is aiohttp.WSMsgType.BINARY:
+                stats.last_message_at = time.monotonic()
+                stats.frames += 1
                 stats.skipped["binary"] += 1
-            else:  # ERROR: aiohttp could not read the connection
+            elif kind is aiohttp.WSMsgType.PING:
+                await self._send(websocket.pong(message.data))
+            elif kind is aiohttp.WSMsgType.PONG:
+                stats.last_message_at = time.monotonic()
+            elif kind is aiohttp.WSMsgType.ERROR:
                 raise PlexConnectionError(
                     f"notification websocket failed: {type(message.data).__name__}"
                 )
-        if (exception := websocket.exception()) is not None:
+            else:  # CLOSE, CLOSING, CLOSED: the server ended the connection
+                return
+
+    @staticmethod
+    async def _send(control: Awaitable[None]) -> None:
+        try:
+            await control
+        except (aiohttp.ClientError, OSError, RuntimeError) as err:
             raise PlexConnectionError(
-                f"notification websocket failed: {type(exception).__name__}"
-            )
+                f"notification websocket failed: {type(err).__name__}"
+            ) from None

@@ -1,0 +1,383 @@
+"""The coordinator: activity state pushed by the websocket, resynced over REST."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryError,
+    HomeAssistantError,
+    ServiceValidationError,
+)
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    Activity,
+    ActivityEvent,
+    ActivityEventType,
+    NotificationListener,
+    PlexAuthenticationError,
+    PlexClient,
+    PlexConnectionError,
+    PlexError,
+    PlexInvalidResponseError,
+    PlexNotCancellableError,
+    PlexNotFoundError,
+    PlexSSLError,
+    ServerInfo,
+)
+from .const import (
+    DOMAIN,
+    FALLBACK_POLL_INTERVAL,
+    LOGGER,
+    SAFETY_POLL_INTERVAL,
+    WEBSOCKET_REPAIR_AFTER,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .api import LibrarySection
+
+type PlexActivitiesConfigEntry = ConfigEntry[PlexActivitiesCoordinator]
+
+ISSUE_WEBSOCKET = "websocket_unavailable"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackedActivity:
+    """An activity as Plex last reported it, and when Home Assistant first saw it."""
+
+    activity: Activity
+    started_at: datetime
+
+
+class Lifecycle(StrEnum):
+    """An activity appearing or going away."""
+
+    STARTED = "started"
+    ENDED = "ended"
+
+
+type LifecycleListener = Callable[[Lifecycle, TrackedActivity], None]
+
+
+class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]]):
+    """Holds the server's running activities and tells each entity about its own.
+
+    The websocket is the source of truth: every notification carries the whole activity
+    and is applied directly. REST resyncs on every (re)connect and as a slow safety poll.
+    Updates are dispatched per activity, so one notification writes one entity at most,
+    and a notification that changes nothing writes nothing.
+    """
+
+    config_entry: PlexActivitiesConfigEntry
+    server: ServerInfo
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PlexActivitiesConfigEntry,
+        client: PlexClient,
+    ) -> None:
+        """Set up the coordinator; the first refresh loads the server and activities."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {entry.title}",
+            update_interval=FALLBACK_POLL_INTERVAL,
+            always_update=False,
+        )
+        self.client = client
+        self.activities: dict[str, TrackedActivity] = {}
+        self.libraries: dict[str, LibrarySection] = {}
+        self.server_available = True
+        self.listener = NotificationListener(
+            client,
+            on_events=self._handle_events,
+            on_connected=self._async_websocket_connected,
+            on_disconnected=self._websocket_disconnected,
+        )
+        self._activity_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._lifecycle_listeners: list[LifecycleListener] = []
+        self._any_update_listeners: list[CALLBACK_TYPE] = []
+        self._websocket_down_since: datetime | None = dt_util.utcnow()
+        self._library_refresh_pending = False
+
+    # --- REST --------------------------------------------------------------------
+
+    @override
+    async def _async_setup(self) -> None:
+        """Load what does not change while the entry is loaded: server and libraries."""
+        try:
+            self.server = await self.client.server_info()
+            await self._async_refresh_libraries()
+        except PlexError as err:
+            raise self._setup_error(err) from err
+        if self.server.machine_identifier != self.config_entry.unique_id:
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="wrong_server",
+                translation_placeholders={"url": self.client.url},
+            )
+
+    @override
+    async def _async_update_data(self) -> dict[str, TrackedActivity]:
+        """Resync the activities over REST."""
+        try:
+            activities = await self.client.activities()
+        except PlexAuthenticationError as err:
+            raise self._setup_error(err) from err
+        except PlexError as err:
+            if self.data is None:  # the first refresh: setup is not ready
+                raise self._setup_error(err) from err
+            self._set_server_available(available=False, error=err)
+            return self.activities
+        self._set_server_available(available=True)
+        self._reconcile(activities)
+        self._check_websocket_issue()
+        return self.activities
+
+    def _setup_error(self, err: PlexError) -> HomeAssistantError:
+        placeholders = {"url": self.client.url, "error": str(err)}
+        if isinstance(err, PlexAuthenticationError):
+            return ConfigEntryAuthFailed(
+                translation_domain=DOMAIN,
+                translation_key="invalid_auth",
+                translation_placeholders=placeholders,
+            )
+        key = "cannot_connect"
+        if isinstance(err, PlexSSLError):
+            key = "ssl_error"
+        elif isinstance(err, PlexInvalidResponseError):
+            key = "invalid_response"
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key=key,
+            translation_placeholders=placeholders,
+        )
+
+    async def _async_refresh_libraries(self) -> None:
+        self.libraries = {
+            section.key: section for section in await self.client.library_sections()
+        }
+
+    async def _async_refresh_libraries_later(self) -> None:
+        """Learn the names of libraries that appeared after setup."""
+        try:
+            await self._async_refresh_libraries()
+        except PlexError as err:
+            LOGGER.debug("Could not refresh the library names: %s", err)
+        finally:
+            self._library_refresh_pending = False
+
+    def library_of(self, activity: Activity) -> LibrarySection | None:
+        """Return the library an activity works on, if known."""
+        if (section_id := activity.library_section_id) is None:
+            return None
+        if section_id not in self.libraries and not self._library_refresh_pending:
+            self._library_refresh_pending = True
+            self.config_entry.async_create_background_task(
+                self.hass,
+                self._async_refresh_libraries_later(),
+                f"{DOMAIN} library names",
+            )
+        return self.libraries.get(section_id)
+
+    async def async_cancel(self, uuid: str) -> None:
+        """Cancel an activity, raising translated errors for the action."""
+        if (tracked := self.activities.get(uuid)) is not None and (
+            not tracked.activity.cancellable
+        ):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_cancellable",
+                translation_placeholders={"title": tracked.activity.title or uuid},
+            )
+        try:
+            await self.client.cancel_activity(uuid)
+        except PlexNotCancellableError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="not_cancellable",
+                translation_placeholders={"title": uuid},
+            ) from err
+        except PlexNotFoundError as err:
+            self._end(uuid, None)
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="activity_not_found",
+                translation_placeholders={"activity_id": uuid},
+            ) from err
+        except PlexAuthenticationError as err:
+            self.config_entry.async_start_reauth(self.hass)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="cancel_auth_failed"
+            ) from err
+        except PlexError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="cancel_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        # Plex confirms with an `ended` notification; don't wait for it.
+        self._end(uuid, None)
+
+    # --- websocket ---------------------------------------------------------------
+
+    @callback
+    def async_start_listener(self) -> None:
+        """Run the websocket listener for as long as the entry is loaded."""
+        self.config_entry.async_create_background_task(
+            self.hass,
+            self._async_listen(),
+            f"{DOMAIN} websocket {self.config_entry.title}",
+        )
+
+    async def _async_listen(self) -> None:
+        try:
+            await self.listener.run()
+        except PlexAuthenticationError:
+            LOGGER.debug("Notification websocket stopped: the token was rejected")
+            self.config_entry.async_start_reauth(self.hass)
+
+    async def _async_websocket_connected(self) -> None:
+        """Resync after every (re)connect; a failure counts as a failed connection."""
+        LOGGER.debug("Notification websocket to %s connected", self.client.url)
+        self._websocket_down_since = None
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+        self.update_interval = SAFETY_POLL_INTERVAL
+        await self.async_refresh()
+        if not self.last_update_success or not self.server_available:
+            raise PlexConnectionError("the resync after connecting failed")
+
+    @callback
+    def _websocket_disconnected(self, error: PlexError | None) -> None:
+        if self._websocket_down_since is None:
+            LOGGER.debug(
+                "Notification websocket to %s closed: %s", self.client.url, error
+            )
+            self._websocket_down_since = dt_util.utcnow()
+            self.update_interval = FALLBACK_POLL_INTERVAL
+            if not isinstance(error, PlexAuthenticationError):
+                # Find out at once whether the server itself is gone.
+                self.config_entry.async_create_background_task(
+                    self.hass, self.async_request_refresh(), f"{DOMAIN} resync"
+                )
+
+    @property
+    def _issue_id(self) -> str:
+        return f"{ISSUE_WEBSOCKET}_{self.config_entry.entry_id}"
+
+    def _check_websocket_issue(self) -> None:
+        """Raise a repair issue when REST works but the websocket stays down."""
+        down_since = self._websocket_down_since
+        if down_since is None or dt_util.utcnow() - down_since < WEBSOCKET_REPAIR_AFTER:
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_WEBSOCKET,
+            translation_placeholders={
+                "name": self.config_entry.title,
+                "url": self.client.url,
+            },
+        )
+
+    @callback
+    def _handle_events(self, events: Sequence[ActivityEvent]) -> None:
+        for event in events:
+            if event.type is ActivityEventType.ENDED:
+                self._end(event.activity.uuid, event.activity)
+            else:
+                self._upsert(event.activity)
+
+    # --- state and dispatch ------------------------------------------------------
+
+    def _set_server_available(
+        self, *, available: bool, error: PlexError | None = None
+    ) -> None:
+        if available == self.server_available:
+            return
+        self.server_available = available
+        if available:
+            LOGGER.info("Plex server %s is available again", self.client.url)
+        else:
+            LOGGER.warning("Plex server %s is unavailable: %s", self.client.url, error)
+        self.async_update_listeners()
+
+    def _reconcile(self, activities: list[Activity]) -> None:
+        current = {activity.uuid for activity in activities}
+        for uuid in [uuid for uuid in self.activities if uuid not in current]:
+            self._end(uuid, None)
+        for activity in activities:
+            self._upsert(activity)
+
+    def _upsert(self, activity: Activity) -> None:
+        tracked = self.activities.get(activity.uuid)
+        if tracked is None:
+            tracked = TrackedActivity(activity=activity, started_at=dt_util.utcnow())
+            self.activities[activity.uuid] = tracked
+            for lifecycle_listener in list(self._lifecycle_listeners):
+                lifecycle_listener(Lifecycle.STARTED, tracked)
+        elif tracked.activity != activity:
+            self.activities[activity.uuid] = TrackedActivity(
+                activity=activity, started_at=tracked.started_at
+            )
+            for activity_listener in self._activity_listeners.get(activity.uuid, ()):
+                activity_listener()
+            for update_listener in self._any_update_listeners:
+                update_listener()
+
+    def _end(self, uuid: str, last: Activity | None) -> None:
+        tracked = self.activities.pop(uuid, None)
+        if tracked is None:
+            return
+        if last is not None:
+            tracked = TrackedActivity(activity=last, started_at=tracked.started_at)
+        for lifecycle_listener in list(self._lifecycle_listeners):
+            lifecycle_listener(Lifecycle.ENDED, tracked)
+
+    @callback
+    def async_add_activity_listener(
+        self, uuid: str, update_callback: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call `update_callback` whenever this one activity changes."""
+        listeners = self._activity_listeners.setdefault(uuid, [])
+        listeners.append(update_callback)
+
+        @callback
+        def remove() -> None:
+            listeners.remove(update_callback)
+            if not listeners:
+                self._activity_listeners.pop(uuid, None)
+
+        return remove
+
+    @callback
+    def async_add_lifecycle_listener(
+        self, listener: LifecycleListener
+    ) -> CALLBACK_TYPE:
+        """Call `listener` when an activity starts or ends."""
+        self._lifecycle_listeners.append(listener)
+        return lambda: self._lifecycle_listeners.remove(listener)
+
+    @callback
+    def async_add_any_update_listener(
+        self, update_callback: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call `update_callback` when any running activity changes (not starts/ends)."""
+        self._any_update_listeners.append(update_callback)
+        return lambda: self._any_update_listeners.remove(update_callback)

@@ -1,0 +1,39 @@
+"""The base entity: everything belongs to the Plex server's device."""
+
+from __future__ import annotations
+
+from typing import override
+
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import PlexActivitiesCoordinator
+
+
+class PlexActivitiesEntity(CoordinatorEntity[PlexActivitiesCoordinator]):
+    """An entity of one Plex server; unavailable while the server is unreachable."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: PlexActivitiesCoordinator, key: str) -> None:
+        """Attach the entity to the server's device."""
+        super().__init__(coordinator)
+        server = coordinator.server
+        self._attr_unique_id = f"{server.machine_identifier}_{key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, server.machine_identifier)},
+            name=server.friendly_name,
+            manufacturer="Plex",
+            model="Plex Media Server",
+            model_id=server.platform or None,
+            sw_version=server.version or None,
+            configuration_url=f"{coordinator.client.url}/web",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether the server can be reached."""
+        return super().available and self.coordinator.server_available

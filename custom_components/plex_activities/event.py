@@ -1,0 +1,73 @@
+"""The event entity: fires when an activity starts and when it ends."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, override
+
+from homeassistant.components.event import EventEntity
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.util import dt as dt_util
+
+from .const import EVENT_ENDED, EVENT_STARTED
+from .coordinator import (
+    Lifecycle,
+    PlexActivitiesConfigEntry,
+    PlexActivitiesCoordinator,
+    TrackedActivity,
+)
+from .entity import PlexActivitiesEntity
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PlexActivitiesConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the activity event entity of the server."""
+    async_add_entities([PlexActivityEventEntity(entry.runtime_data)])
+
+
+class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
+    """Fires `started` and `ended`, so automations can react to one activity."""
+
+    _attr_translation_key = "activity"
+    _attr_event_types = [EVENT_STARTED, EVENT_ENDED]
+
+    def __init__(self, coordinator: PlexActivitiesCoordinator) -> None:
+        """Create the event entity of one server."""
+        super().__init__(coordinator, "activity_events")
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Listen to activities starting and ending."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_lifecycle_listener(self._lifecycle)
+        )
+
+    @callback
+    def _lifecycle(self, kind: Lifecycle, tracked: TrackedActivity) -> None:
+        activity = tracked.activity
+        library = self.coordinator.libraries.get(activity.library_section_id or "")
+        attributes: dict[str, object] = {
+            "uuid": activity.uuid,
+            "activity_type": activity.type,
+            "title": activity.title,
+            "subtitle": activity.subtitle,
+            "library": library.title if library else None,
+            "library_id": activity.library_section_id,
+            "progress": activity.progress,
+        }
+        if kind is Lifecycle.ENDED:
+            attributes["duration"] = round(
+                (dt_util.utcnow() - tracked.started_at).total_seconds(), 1
+            )
+        self._trigger_event(
+            EVENT_STARTED if kind is Lifecycle.STARTED else EVENT_ENDED, attributes
+        )
+        self.async_write_ha_state()

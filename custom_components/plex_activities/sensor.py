@@ -1,0 +1,235 @@
+"""Sensors: one per running activity (its progress), and one counting them all."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final, override
+
+from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.const import PERCENTAGE
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_call_later
+
+from .const import DOMAIN, KNOWN_ACTIVITY_TYPES, SUMMARY_COALESCE_SECONDS
+from .coordinator import (
+    Lifecycle,
+    PlexActivitiesConfigEntry,
+    PlexActivitiesCoordinator,
+    TrackedActivity,
+)
+from .entity import PlexActivitiesEntity
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+PARALLEL_UPDATES = 0
+
+ACTIVITY_KEY_PREFIX: Final = "activity_"
+
+
+def activity_unique_id(machine_identifier: str, uuid: str) -> str:
+    """Return the unique id of an activity's sensor."""
+    return f"{machine_identifier}_{ACTIVITY_KEY_PREFIX}{uuid}"
+
+
+def uuid_from_unique_id(machine_identifier: str, unique_id: str) -> str | None:
+    """Return the activity uuid of an activity sensor's unique id, else None."""
+    prefix = f"{machine_identifier}_{ACTIVITY_KEY_PREFIX}"
+    return unique_id.removeprefix(prefix) if unique_id.startswith(prefix) else None
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PlexActivitiesConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a sensor for each running activity, now and whenever one starts."""
+    coordinator = entry.runtime_data
+    registry = er.async_get(hass)
+    machine_identifier = coordinator.server.machine_identifier
+
+    # Activities that ended while Home Assistant was not watching leave no trace.
+    for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id):
+        uuid = uuid_from_unique_id(machine_identifier, registry_entry.unique_id)
+        if uuid is not None and uuid not in coordinator.activities:
+            registry.async_remove(registry_entry.entity_id)
+
+    @callback
+    def lifecycle(kind: Lifecycle, tracked: TrackedActivity) -> None:
+        if kind is Lifecycle.STARTED:
+            async_add_entities([PlexActivitySensor(coordinator, tracked)])
+            return
+        unique_id = activity_unique_id(machine_identifier, tracked.activity.uuid)
+        if entity_id := registry.async_get_entity_id("sensor", DOMAIN, unique_id):
+            registry.async_remove(entity_id)
+
+    entry.async_on_unload(coordinator.async_add_lifecycle_listener(lifecycle))
+    async_add_entities(
+        [
+            PlexActivitiesSummarySensor(coordinator),
+            *(
+                PlexActivitySensor(coordinator, t)
+                for t in coordinator.activities.values()
+            ),
+        ]
+    )
+
+
+class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
+    """One running activity; its state is the progress in percent."""
+
+    _attr_native_unit_of_measurement = PERCENTAGE
+    _attr_suggested_display_precision = 0
+    # The detail line changes with every file; keep it out of the recorder.
+    _unrecorded_attributes = frozenset({"subtitle", "uuid", "user_id", "started_at"})
+
+    def __init__(
+        self, coordinator: PlexActivitiesCoordinator, tracked: TrackedActivity
+    ) -> None:
+        """Create the sensor of one activity."""
+        activity = tracked.activity
+        super().__init__(coordinator, f"{ACTIVITY_KEY_PREFIX}{activity.uuid}")
+        self.uuid = activity.uuid
+        self._tracked = tracked
+        library = coordinator.library_of(activity)
+        key = KNOWN_ACTIVITY_TYPES.get(activity.type, "activity")
+        if key == "library_scan" and library is None:
+            key = "activity"
+        self._attr_translation_key = key
+        self._attr_translation_placeholders = {
+            "title": activity.title or activity.type,
+            "library": library.title if library else "",
+        }
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow this activity's updates, or go away if it ended meanwhile."""
+        await super().async_added_to_hass()
+        if self.uuid not in self.coordinator.activities:
+            # It ended between being announced and being added.
+            er.async_get(self.hass).async_remove(self.entity_id)
+            return
+        self.async_on_remove(
+            self.coordinator.async_add_activity_listener(self.uuid, self._handle_update)
+        )
+
+    @callback
+    def _handle_update(self) -> None:
+        self._tracked = self.coordinator.activities[self.uuid]
+        self.async_write_ha_state()
+
+    @property
+    @override
+    def native_value(self) -> int | None:
+        """Return the progress, or None while Plex cannot tell."""
+        return self._tracked.activity.progress
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return what the activity is about."""
+        activity = self._tracked.activity
+        library = self.coordinator.libraries.get(activity.library_section_id or "")
+        return {
+            "uuid": activity.uuid,
+            "activity_type": activity.type,
+            "title": activity.title,
+            "subtitle": activity.subtitle,
+            "cancellable": activity.cancellable,
+            "user_id": activity.user_id,
+            "library": library.title if library else None,
+            "library_id": activity.library_section_id,
+            "started_at": self._tracked.started_at.isoformat(),
+        }
+
+
+class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
+    """How many activities run, with a compact list of them for dashboards."""
+
+    _attr_translation_key = "activities"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _unrecorded_attributes = frozenset({"activities"})
+
+    def __init__(self, coordinator: PlexActivitiesCoordinator) -> None:
+        """Create the summary sensor of one server."""
+        super().__init__(coordinator, "activities")
+        self._unsub_coalesce: CALLBACK_TYPE | None = None
+        self._write_soon: asyncio.Handle | None = None
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow every change; starts and ends show at once, progress coalesced."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_any_update_listener(self._updated)
+        )
+        self.async_on_remove(
+            self.coordinator.async_add_lifecycle_listener(self._lifecycle)
+        )
+        self.async_on_remove(self._cancel_pending)
+
+    @callback
+    def _cancel_pending(self) -> None:
+        if self._unsub_coalesce is not None:
+            self._unsub_coalesce()
+            self._unsub_coalesce = None
+        if self._write_soon is not None:
+            self._write_soon.cancel()
+            self._write_soon = None
+
+    @callback
+    def _lifecycle(self, kind: Lifecycle, tracked: TrackedActivity) -> None:
+        # The count changed: write on the next loop turn, once for a whole burst.
+        if self._write_soon is None:
+            self._write_soon = self.hass.loop.call_soon(self._write_now)
+
+    @callback
+    def _updated(self) -> None:
+        if self._unsub_coalesce is None and self._write_soon is None:
+            self._unsub_coalesce = async_call_later(
+                self.hass, SUMMARY_COALESCE_SECONDS, self._write_coalesced
+            )
+
+    @callback
+    def _write_now(self) -> None:
+        self._write_soon = None
+        self._cancel_pending()
+        self.async_write_ha_state()
+
+    @callback
+    def _write_coalesced(self, _now: object) -> None:
+        self._unsub_coalesce = None
+        self.async_write_ha_state()
+
+    @property
+    @override
+    def native_value(self) -> int:
+        """Return the number of running activities."""
+        return len(self.coordinator.activities)
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the running activities, oldest first."""
+        machine_identifier = self.coordinator.server.machine_identifier
+        registry = er.async_get(self.hass)
+        return {
+            "activities": [
+                {
+                    "uuid": a.uuid,
+                    "title": a.title,
+                    "subtitle": a.subtitle,
+                    "type": a.type,
+                    "progress": a.progress,
+                    "cancellable": a.cancellable,
+                    "started_at": t.started_at.isoformat(),
+                    "entity_id": registry.async_get_entity_id(
+                        "sensor", DOMAIN, activity_unique_id(machine_identifier, a.uuid)
+                    ),
+                }
+                for t in self.coordinator.activities.values()
+                if (a := t.activity)
+            ]
+        }

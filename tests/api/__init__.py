@@ -1,0 +1,1 @@
+"""Tests of the Plex client (no Home Assistant involved)."""

@@ -1,0 +1,197 @@
+"""The REST client against the simulator over real loopback sockets."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from custom_components.plex_activities.api import (
+    LibrarySection,
+    PlexAuthenticationError,
+    PlexClient,
+    PlexConnectionError,
+    PlexError,
+    PlexInvalidResponseError,
+    PlexNotCancellableError,
+    PlexNotFoundError,
+    PlexTimeoutError,
+    ServerIdentity,
+    ServerInfo,
+)
+from tests.const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+
+if TYPE_CHECKING:
+    import aiohttp
+
+    from plex_simulator import PlexSimulator
+
+
+async def test_identity_needs_no_token(
+    session: aiohttp.ClientSession, simulator: PlexSimulator
+) -> None:
+    """`/identity` answers without a token, and none is sent for it."""
+    client = PlexClient(session, simulator.url, "wrong", client_identifier="x")
+    identity = await client.identity()
+    assert identity == ServerIdentity(
+        machine_identifier=MACHINE_IDENTIFIER, version=identity.version, claimed=True
+    )
+    assert identity.version
+    assert "X-Plex-Token" not in simulator.requests[-1].headers
+
+
+async def test_server_info(client: PlexClient) -> None:
+    """`/` gives the device details."""
+    info = await client.server_info()
+    assert info == ServerInfo(
+        machine_identifier=MACHINE_IDENTIFIER,
+        friendly_name=FRIENDLY_NAME,
+        version=info.version,
+        platform="Linux",
+        platform_version=info.platform_version,
+    )
+
+
+async def test_activities_and_libraries(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """Activities and library sections come back typed."""
+    assert await client.activities() == []
+    uuid = simulator.start_activity(
+        title="Scanning Movies",
+        subtitle="Alien",
+        progress=-1,
+        cancellable=True,
+        context={"librarySectionID": "1"},
+    )
+    [activity] = await client.activities()
+    assert activity.uuid == uuid
+    assert activity.type == "library.update.section"
+    assert activity.progress is None
+    assert activity.cancellable is True
+    assert activity.user_id == 1
+    assert activity.library_section_id == "1"
+    sections = await client.library_sections()
+    assert LibrarySection(key="1", title="Movies", type="movie") in sections
+
+
+async def test_cancel(client: PlexClient, simulator: PlexSimulator) -> None:
+    """DELETE ends a cancellable activity; 400 and 404 map to their errors."""
+    cancellable = simulator.start_activity(cancellable=True)
+    fixed = simulator.start_activity(cancellable=False)
+    await client.cancel_activity(cancellable)
+    assert cancellable not in simulator.activities
+    with pytest.raises(PlexNotCancellableError):
+        await client.cancel_activity(fixed)
+    with pytest.raises(PlexNotFoundError):
+        await client.cancel_activity(cancellable)
+    assert simulator.requests[-1].method == "DELETE"
+
+
+@pytest.mark.parametrize("call", ["server_info", "activities", "library_sections"])
+async def test_wrong_token(
+    session: aiohttp.ClientSession, simulator: PlexSimulator, call: str
+) -> None:
+    """A rejected token is an authentication error that does not name the token."""
+    client = PlexClient(session, simulator.url, "not-the-token", client_identifier="x")
+    with pytest.raises(PlexAuthenticationError) as err:
+        await getattr(client, call)()
+    assert "not-the-token" not in str(err.value)
+    assert "not-the-token" not in repr(err.value)
+
+
+async def test_server_errors(client: PlexClient, simulator: PlexSimulator) -> None:
+    """5xx is "unavailable"; HTML or broken JSON with 200 is an invalid response."""
+    simulator.rest_failure_status = 503
+    with pytest.raises(PlexConnectionError, match="HTTP 503"):
+        await client.activities()
+    simulator.rest_failure_status = 200
+    simulator.rest_failure_body = "<html>proxy login</html>"
+    with pytest.raises(PlexInvalidResponseError):
+        await client.activities()
+    simulator.rest_failure_body = '{"MediaContainer": '
+    simulator.rest_failure_content_type = "application/json"
+    with pytest.raises(PlexInvalidResponseError):
+        await client.activities()
+    simulator.rest_failure_body = '{"MediaContainer": []}'
+    with pytest.raises(PlexInvalidResponseError):
+        await client.activities()
+    simulator.rest_failure_status = 302
+    with pytest.raises(PlexInvalidResponseError, match="HTTP 302"):
+        await client.server_info()
+    simulator.rest_failure_status = None
+    assert await client.activities() == []
+
+
+async def test_not_found_route(client: PlexClient) -> None:
+    """A 404 on a GET is a not-found error too."""
+    with pytest.raises(PlexNotFoundError):
+        await client._request("GET", "/no/such/route")
+
+
+async def test_timeout(
+    session: aiohttp.ClientSession, simulator: PlexSimulator
+) -> None:
+    """A slow server is bounded by the request timeout."""
+    client = PlexClient(
+        session, simulator.url, TOKEN, client_identifier="x", request_timeout=0.2
+    )
+    simulator.latency = 1.0
+    with pytest.raises(PlexTimeoutError, match=r"0\.2 s"):
+        await client.activities()
+
+
+async def test_connection_refused(
+    socket_enabled: None, session: aiohttp.ClientSession, unused_tcp_port: int
+) -> None:
+    """Nothing listening is a connection error."""
+    client = PlexClient(
+        session, f"http://127.0.0.1:{unused_tcp_port}", TOKEN, client_identifier="x"
+    )
+    with pytest.raises(PlexConnectionError) as err:
+        await client.activities()
+    assert not isinstance(err.value, PlexTimeoutError)
+    assert TOKEN not in str(err.value)
+
+
+async def test_headers_and_token_placement(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """The token goes only in the header; the client identifies itself."""
+    await client.server_info()
+    await client.activities()
+    async with client.connect_notifications():
+        pass
+    assert len(simulator.requests) == 3
+    for request in simulator.requests:
+        assert request.headers["X-Plex-Token"] == TOKEN
+        assert request.headers["Accept"] == "application/json"
+        assert request.headers["X-Plex-Client-Identifier"] == CLIENT_IDENTIFIER
+        assert request.headers["X-Plex-Product"]
+        assert request.headers["X-Plex-Version"]
+        assert request.headers["X-Plex-Device-Name"]
+        assert TOKEN not in str(request.query)
+        assert TOKEN not in request.path
+    assert simulator.requests[-1].websocket
+    assert simulator.requests[-1].query == {"filters": "activity"}
+
+
+def test_repr_hides_token(client: PlexClient) -> None:
+    """Neither repr nor str of the client shows the token."""
+    assert TOKEN not in repr(client)
+    assert TOKEN not in str(client)
+    assert client.url in repr(client)
+
+
+def test_error_hierarchy() -> None:
+    """Every error shares one base, so callers can catch them all."""
+    for error in (
+        PlexConnectionError,
+        PlexTimeoutError,
+        PlexAuthenticationError,
+        PlexNotFoundError,
+        PlexNotCancellableError,
+        PlexInvalidResponseError,
+    ):
+        assert issubclass(error, PlexError)
+    assert issubclass(PlexTimeoutError, PlexConnectionError)

@@ -1,0 +1,296 @@
+"""The notification listener against the simulator: events, reconnects, faults."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import TYPE_CHECKING
+
+import pytest
+
+from custom_components.plex_activities.api import (
+    ActivityEvent,
+    ActivityEventType,
+    Backoff,
+    NotificationListener,
+    PlexAuthenticationError,
+    PlexClient,
+    PlexConnectionError,
+    PlexError,
+)
+from tests.const import TOKEN
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import aiohttp
+
+    from plex_simulator import PlexSimulator
+
+
+class Recorder:
+    """Collects what the listener reports and lets tests wait for it."""
+
+    def __init__(self) -> None:
+        """Start empty."""
+        self.events: list[ActivityEvent] = []
+        self.connects = 0
+        self.disconnects: list[PlexError | None] = []
+        self.delays: list[float] = []
+        self.changed = asyncio.Event()
+
+    def on_events(self, events: Sequence[ActivityEvent]) -> None:
+        """Record events."""
+        self.events.extend(events)
+        self.changed.set()
+
+    async def on_connected(self) -> None:
+        """Record a connection."""
+        self.connects += 1
+        self.changed.set()
+
+    def on_disconnected(self, error: PlexError | None) -> None:
+        """Record a disconnection."""
+        self.disconnects.append(error)
+        self.changed.set()
+
+    async def sleep(self, delay: float) -> None:
+        """Record the backoff delay and wait only a moment for real."""
+        self.delays.append(delay)
+        await asyncio.sleep(0.01)
+
+    async def until(self, condition: object, timeout: float = 5.0) -> None:
+        """Wait until the callable `condition` holds."""
+        assert callable(condition)
+        async with asyncio.timeout(timeout):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
+
+def make_listener(
+    client: PlexClient, recorder: Recorder, **kwargs: float
+) -> NotificationListener:
+    """Return a listener wired to the recorder, with deterministic jitter."""
+    return NotificationListener(
+        client,
+        on_events=recorder.on_events,
+        on_connected=recorder.on_connected,
+        on_disconnected=recorder.on_disconnected,
+        backoff=Backoff(rng=random.Random(1)),
+        sleep=recorder.sleep,
+        **kwargs,
+    )
+
+
+async def cancel(task: asyncio.Task[None]) -> None:
+    """Cancel the listener task and wait for it."""
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_events_in_order(client: PlexClient, simulator: PlexSimulator) -> None:
+    """Started, updated and ended arrive in order; other types are filtered by Plex."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder)
+    task = asyncio.create_task(listener.run())
+    await simulator.wait_for_websockets(1)
+    await recorder.until(lambda: recorder.connects == 1)
+    uuid = simulator.start_activity(title="Scanning Movies")
+    simulator.send_notification("status", "StatusNotification", [{"title": "x"}])
+    simulator.update_activity(uuid, progress=50)
+    simulator.end_activity(uuid)
+    await simulator.flush()
+    await recorder.until(lambda: len(recorder.events) == 3)
+    assert [e.type for e in recorder.events] == [
+        ActivityEventType.STARTED,
+        ActivityEventType.UPDATED,
+        ActivityEventType.ENDED,
+    ]
+    assert recorder.events[1].activity.progress == 50
+    assert listener.stats.connected
+    assert listener.stats.events == 3
+    await cancel(task)
+
+
+async def test_malformed_frames_skipped_and_counted(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """Bad frames are counted by reason; the next valid frame is applied."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder)
+    task = asyncio.create_task(listener.run())
+    await simulator.wait_for_websockets(1)
+    await recorder.until(lambda: recorder.connects == 1)
+    simulator.send_raw("{not json")
+    simulator.send_raw(b"\x00\x01binary")
+    simulator.send_raw('{"NotificationContainer": {"type": "playing"}}')
+    simulator.send_raw("x" * (1024 * 1024 + 10))
+    simulator.send_raw(
+        '{"NotificationContainer": {"type": "activity", "ActivityNotification": '
+        '[{"event": "updated", "Activity": {"title": "no uuid"}}]}}'
+    )
+    uuid = simulator.start_activity()
+    await simulator.flush()
+    await recorder.until(lambda: len(recorder.events) == 1)
+    assert recorder.events[0].activity.uuid == uuid
+    assert dict(listener.stats.skipped) == {
+        "invalid_json": 1,
+        "binary": 1,
+        "other_type": 1,
+        "too_large": 1,
+        "invalid_activity": 1,
+    }
+    assert listener.stats.connects == 1
+    await cancel(task)
+
+
+async def test_clean_close_reconnects_at_once(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """After a clean close of a stable connection it reconnects without waiting."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder, stable_after=0.0)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    await simulator.drop_websockets()
+    await recorder.until(lambda: recorder.connects == 2)
+    assert recorder.disconnects == [None]
+    assert recorder.delays == [0.0]
+    assert listener.stats.reconnects == 1
+    await cancel(task)
+
+
+async def test_unstable_connection_backs_off(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """A connection that closes straight away does not cause a tight reconnect loop."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder, stable_after=60.0)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    await simulator.drop_websockets()
+    await recorder.until(lambda: recorder.connects == 2)
+    assert recorder.delays[0] > 0
+    await cancel(task)
+
+
+async def test_server_down_backs_off_and_recovers(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """While the server is down delays grow to the cap; it reconnects when back."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder)
+    await simulator.stop()
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: len(recorder.delays) >= 9)
+    assert all(isinstance(e, PlexConnectionError) for e in recorder.disconnects)
+    assert recorder.delays == sorted(recorder.delays[:6]) + recorder.delays[6:]
+    assert max(recorder.delays) <= 60.0
+    assert recorder.delays[-1] >= 60.0 * 0.75
+    assert listener.stats.failed_attempts >= 9
+    assert not listener.stats.connected
+    await simulator.start()
+    await recorder.until(lambda: recorder.connects == 1)
+    assert listener.stats.connected
+    await cancel(task)
+
+
+async def test_auth_failure_stops(client: PlexClient, simulator: PlexSimulator) -> None:
+    """A revoked token ends the listener with an authentication error, no retry loop."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    simulator.revoke_token("a-new-token")
+    with pytest.raises(PlexAuthenticationError):
+        await asyncio.wait_for(task, 5)
+    handshakes = [r for r in simulator.requests if r.websocket]
+    assert len(handshakes) == 2
+    assert isinstance(recorder.disconnects[-1], PlexAuthenticationError)
+
+
+async def test_failed_resync_counts_as_failure(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """If the resync hook fails, the listener disconnects and backs off."""
+    recorder = Recorder()
+    calls = 0
+
+    async def failing_resync() -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise PlexConnectionError("resync failed")
+        await recorder.on_connected()
+
+    listener = NotificationListener(
+        client,
+        on_events=recorder.on_events,
+        on_connected=failing_resync,
+        on_disconnected=recorder.on_disconnected,
+        sleep=recorder.sleep,
+    )
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    assert calls == 2
+    assert str(recorder.disconnects[0]) == "resync failed"
+    assert recorder.delays[0] > 0
+    await cancel(task)
+
+
+async def test_silent_connection_detected(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """A connection that stops answering is declared dead by the keepalive."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder, heartbeat=0.2)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    # Idle but alive: pings are answered, nothing is dropped.
+    await asyncio.sleep(0.5)
+    assert recorder.disconnects == []
+    simulator.websocket_silent = True
+    await recorder.until(lambda: len(recorder.disconnects) == 1, timeout=2.0)
+    assert "keepalive" in str(recorder.disconnects[0])
+    await cancel(task)
+
+
+async def test_websocket_refused(client: PlexClient, simulator: PlexSimulator) -> None:
+    """A proxy without websocket support (404) is a connection error, retried."""
+    simulator.websocket_enabled = False
+    recorder = Recorder()
+    listener = make_listener(client, recorder)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: len(recorder.disconnects) >= 2)
+    assert "HTTP 404" in str(recorder.disconnects[0])
+    assert recorder.connects == 0
+    await cancel(task)
+
+
+async def test_handshake_timeout(
+    session: aiohttp.ClientSession, simulator: PlexSimulator
+) -> None:
+    """A handshake slower than the request timeout is a timeout error."""
+    client = PlexClient(
+        session, simulator.url, TOKEN, client_identifier="x", request_timeout=0.1
+    )
+    simulator.latency = 0.5
+    with pytest.raises(PlexConnectionError, match="did not answer"):
+        async with client.connect_notifications():
+            pass
+
+
+def test_backoff_policy() -> None:
+    """Delays double up to the cap, jitter stays within its band, reset starts over."""
+    backoff = Backoff(initial=1.0, maximum=60.0, jitter=0.25, rng=random.Random(3))
+    delays = [backoff.next_delay() for _ in range(12)]
+    bases = [1, 2, 4, 8, 16, 32, 60, 60, 60, 60, 60, 60]
+    for delay, base in zip(delays, bases, strict=True):
+        assert base * 0.75 <= delay <= base
+    assert len(set(delays[6:])) > 1  # jittered, not a fixed cadence
+    backoff.reset()
+    assert backoff.next_delay() <= 1.0
+    huge = Backoff(attempt=10_000)
+    assert huge.next_delay() <= 60.0

@@ -1,0 +1,86 @@
+"""Fixtures shared by the whole suite: the Plex simulator and a configured entry."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+# Imported at module level on purpose: otherwise the `hass` fixture puts the harness's own
+# testing_config/custom_components first on sys.path and Home Assistant cannot find us.
+import custom_components.plex_activities  # noqa: F401
+from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
+from plex_simulator import PlexSimulator
+
+from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+
+    from homeassistant.core import HomeAssistant
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
+    """Enable custom integrations in every test that uses Home Assistant."""
+    if "hass" in request.fixturenames:
+        request.getfixturevalue("enable_custom_integrations")
+
+
+@pytest.fixture(autouse=True)
+def token_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test whose captured logs, at any level, contain the Plex token."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    leaked = [
+        record.name
+        for record in caplog.records
+        if TOKEN in record.getMessage()
+        or (record.exc_text is not None and TOKEN in record.exc_text)
+    ]
+    assert not leaked, f"the Plex token appeared in log records of {leaked}"
+    assert TOKEN not in caplog.text
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncIterator[PlexSimulator]:
+    """Run a Plex simulator on a free loopback port."""
+    sim = PlexSimulator(
+        token=TOKEN,
+        friendly_name=FRIENDLY_NAME,
+        machine_identifier=MACHINE_IDENTIFIER,
+    )
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+def mock_config_entry(simulator: PlexSimulator) -> MockConfigEntry:
+    """Return a config entry pointing at the simulator."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=FRIENDLY_NAME,
+        unique_id=MACHINE_IDENTIFIER,
+        data={
+            CONF_URL: simulator.url,
+            CONF_TOKEN: TOKEN,
+            CONF_VERIFY_SSL: True,
+            CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
+        },
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: PlexSimulator
+) -> MockConfigEntry:
+    """Set up the integration against the simulator, with its websocket connected."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await simulator.wait_for_websockets(1)
+    return mock_config_entry
