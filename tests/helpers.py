@@ -26,12 +26,22 @@ def activity_entity_id(hass: HomeAssistant, uuid: str) -> str | None:
     )
 
 
+def frames_applied(hass: HomeAssistant, simulator: PlexSimulator) -> bool:
+    """Return whether the listener has read every frame written to its socket."""
+    entries = hass.config_entries.async_loaded_entries(DOMAIN)
+    connections = simulator.notification_hub.connections
+    if not entries or not connections:
+        return True
+    stats = entries[0].runtime_data.listener.stats
+    sent = sum(connection.frames_sent for connection in connections)
+    return stats.connected and stats.frames_since_connect >= sent
+
+
 async def settle(hass: HomeAssistant, simulator: PlexSimulator) -> None:
-    """Let the simulator send what it queued and Home Assistant apply it."""
+    """Wait until Home Assistant has applied everything the simulator sent."""
     await simulator.flush()
-    for _ in range(3):
-        await asyncio.sleep(0)
-        await hass.async_block_till_done()
+    await wait_for(hass, lambda: frames_applied(hass, simulator))
+    await hass.async_block_till_done()
 
 
 async def wait_for(

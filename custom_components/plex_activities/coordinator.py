@@ -268,11 +268,12 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             )
             self._websocket_down_since = dt_util.utcnow()
             self.update_interval = FALLBACK_POLL_INTERVAL
-            if not isinstance(error, PlexAuthenticationError):
-                # Find out at once whether the server itself is gone.
-                self.config_entry.async_create_background_task(
-                    self.hass, self.async_request_refresh(), f"{DOMAIN} resync"
-                )
+        if self.server_available and not isinstance(error, PlexAuthenticationError):
+            # Find out at once whether the server itself is gone. The listener's
+            # backoff already spaces these out, so no debouncing on top.
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), f"{DOMAIN} resync"
+            )
 
     @property
     def _issue_id(self) -> str:

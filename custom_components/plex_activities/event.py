@@ -40,7 +40,7 @@ class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
 
     def __init__(self, coordinator: PlexActivitiesCoordinator) -> None:
         """Create the event entity of one server."""
-        super().__init__(coordinator, "activity_events")
+        super().__init__(coordinator, "events")
 
     @override
     async def async_added_to_hass(self) -> None:

@@ -52,27 +52,34 @@ async def async_setup_entry(
 
     # Activities that ended while Home Assistant was not watching leave no trace.
     for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if registry_entry.domain != "sensor":
+            continue
         uuid = uuid_from_unique_id(machine_identifier, registry_entry.unique_id)
         if uuid is not None and uuid not in coordinator.activities:
             registry.async_remove(registry_entry.entity_id)
 
+    # The sensors this platform created, by uuid, until their activity ends.
+    sensors: dict[str, PlexActivitySensor] = {}
+
+    @callback
+    def add(tracked: TrackedActivity) -> PlexActivitySensor:
+        sensor = sensors[tracked.activity.uuid] = PlexActivitySensor(
+            coordinator, tracked
+        )
+        return sensor
+
     @callback
     def lifecycle(kind: Lifecycle, tracked: TrackedActivity) -> None:
         if kind is Lifecycle.STARTED:
-            async_add_entities([PlexActivitySensor(coordinator, tracked)])
-            return
-        unique_id = activity_unique_id(machine_identifier, tracked.activity.uuid)
-        if entity_id := registry.async_get_entity_id("sensor", DOMAIN, unique_id):
-            registry.async_remove(entity_id)
+            async_add_entities([add(tracked)])
+        elif (sensor := sensors.pop(tracked.activity.uuid, None)) is not None:
+            sensor.async_activity_ended()
 
     entry.async_on_unload(coordinator.async_add_lifecycle_listener(lifecycle))
     async_add_entities(
         [
             PlexActivitiesSummarySensor(coordinator),
-            *(
-                PlexActivitySensor(coordinator, t)
-                for t in coordinator.activities.values()
-            ),
+            *(add(tracked) for tracked in coordinator.activities.values()),
         ]
     )
 
@@ -93,6 +100,8 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
         super().__init__(coordinator, f"{ACTIVITY_KEY_PREFIX}{activity.uuid}")
         self.uuid = activity.uuid
         self._tracked = tracked
+        self._added = False
+        self._ended = False
         library = coordinator.library_of(activity)
         key = KNOWN_ACTIVITY_TYPES.get(activity.type, "activity")
         if key == "library_scan" and library is None:
@@ -105,20 +114,37 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Follow this activity's updates, or go away if it ended meanwhile."""
+        """Follow this activity's updates; leave at once if it ended meanwhile."""
         await super().async_added_to_hass()
-        if self.uuid not in self.coordinator.activities:
-            # It ended between being announced and being added.
-            er.async_get(self.hass).async_remove(self.entity_id)
-            return
         self.async_on_remove(
             self.coordinator.async_add_activity_listener(self.uuid, self._handle_update)
         )
+        self._added = True
+        if self._ended:
+            self._async_schedule_removal()
+
+    @callback
+    def async_activity_ended(self) -> None:
+        """Remove this sensor for good: its activity ended (it may still be adding)."""
+        self._ended = True
+        if self._added:
+            self._async_schedule_removal()
+
+    @callback
+    def _async_schedule_removal(self) -> None:
+        self.hass.async_create_task(self._async_remove_for_good(), eager_start=True)
+
+    async def _async_remove_for_good(self) -> None:
+        """Leave the state machine and the entity registry: no trace of the activity."""
+        if self.registry_entry is not None:
+            er.async_get(self.hass).async_remove(self.entity_id)
+        await self.async_remove(force_remove=True)
 
     @callback
     def _handle_update(self) -> None:
         self._tracked = self.coordinator.activities[self.uuid]
-        self.async_write_ha_state()
+        if self._added and not self._ended:
+            self.async_write_ha_state()
 
     @property
     @override

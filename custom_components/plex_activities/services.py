@@ -70,6 +70,7 @@ def _target_of_entity(
     if (
         registry_entry is not None
         and registry_entry.platform == DOMAIN
+        and registry_entry.domain == "sensor"
         and registry_entry.config_entry_id is not None
     ):
         entry: PlexActivitiesConfigEntry = async_get_config_entry(

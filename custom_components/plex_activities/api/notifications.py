@@ -105,6 +105,7 @@ class ListenerStats:
     connects: int = 0
     failed_attempts: int = 0
     frames: int = 0
+    frames_since_connect: int = 0
     events: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     last_message_at: float | None = None
@@ -160,6 +161,7 @@ class NotificationListener:
                     up_since = time.monotonic()
                     self.stats.connected = True
                     self.stats.connects += 1
+                    self.stats.frames_since_connect = 0
                     await self._on_connected()
                     await self._receive(websocket)
             except PlexAuthenticationError as err:
@@ -215,6 +217,7 @@ class NotificationListener:
             if kind is aiohttp.WSMsgType.TEXT:
                 stats.last_message_at = time.monotonic()
                 stats.frames += 1
+                stats.frames_since_connect += 1
                 try:
                     events = parse_notification(message.data)
                 except SkippedFrameError as skipped:
@@ -225,6 +228,7 @@ class NotificationListener:
             elif kind is aiohttp.WSMsgType.BINARY:
                 stats.last_message_at = time.monotonic()
                 stats.frames += 1
+                stats.frames_since_connect += 1
                 stats.skipped["binary"] += 1
             elif kind is aiohttp.WSMsgType.PING:
                 await self._send(websocket.pong(message.data))

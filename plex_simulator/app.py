@@ -1,0 +1,176 @@
+"""The aiohttp application: routes, authentication and fault injection."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Final
+
+from aiohttp import WSMsgType, hdrs, web
+
+from plex_simulator.notifications import WEBSOCKET_PATH, Connection, NotificationFilter
+from plex_simulator.payloads import (
+    activities_container,
+    identity_container,
+    root_container,
+    scanning_sections,
+    sections_container,
+)
+from plex_simulator.render import (
+    HTML_CONTENT_TYPE,
+    PROTOCOL_HEADERS,
+    container_response,
+    html_error_body,
+    html_response,
+)
+from plex_simulator.state import RequestRecord
+
+if TYPE_CHECKING:
+    from plex_simulator.server import PlexSimulator
+
+AUTH_PARAMETER: Final = "X-Plex-Token"
+IDENTITY_PATH: Final = "/identity"
+
+type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def request_token(request: web.Request) -> str | None:
+    """Return the token of a request: the header first, then the query string."""
+    return request.headers.get(AUTH_PARAMETER) or request.query.get(AUTH_PARAMETER)
+
+
+def _record(request: web.Request) -> RequestRecord:
+    """Describe a request for the simulator's request log."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in request.raw_headers:
+        name = raw_name.decode("latin-1")
+        value = raw_value.decode("utf-8", "replace")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return RequestRecord(
+        method=request.method,
+        path=request.path,
+        query=dict(request.query),
+        headers=headers,
+        websocket=request.headers.get(hdrs.UPGRADE, "").lower() == "websocket",
+    )
+
+
+class _Routes:
+    """Request handlers bound to one simulator."""
+
+    def __init__(self, sim: PlexSimulator) -> None:
+        """Bind the handlers to ``sim``."""
+        self._sim = sim
+
+    @web.middleware
+    async def middleware(
+        self, request: web.Request, handler: _Handler
+    ) -> web.StreamResponse:
+        """Log, delay, fail or refuse requests before they reach a route."""
+        sim = self._sim
+        sim.requests.append(_record(request))
+        if sim.latency > 0:
+            await asyncio.sleep(sim.latency)
+        if (refusal := self._refusal(request)) is not None:
+            return refusal
+        try:
+            return await handler(request)
+        except web.HTTPNotFound:
+            return html_response(404)
+        except web.HTTPMethodNotAllowed:
+            return html_response(405)
+
+    def _refusal(self, request: web.Request) -> web.Response | None:
+        """Return the answer to a request that must not reach its route, if any."""
+        sim = self._sim
+        path = request.path
+        if path == IDENTITY_PATH:
+            return None
+        if path == WEBSOCKET_PATH:
+            if not sim.websocket_enabled:
+                return html_response(404)
+        elif (status := sim.rest_failure_status) is not None:
+            body = sim.rest_failure_body
+            return web.Response(
+                status=status,
+                text=html_error_body(status) if body is None else body,
+                content_type=sim.rest_failure_content_type or HTML_CONTENT_TYPE,
+                headers=PROTOCOL_HEADERS,
+            )
+        if request_token(request) != sim.token:
+            return html_response(401)
+        return None
+
+    async def identity(self, request: web.Request) -> web.Response:
+        """``GET /identity``: who the server is (no token needed)."""
+        return container_response(request, identity_container(self._sim.identity))
+
+    async def root(self, request: web.Request) -> web.Response:
+        """``GET /``: server information and capabilities."""
+        return container_response(request, root_container(self._sim.identity))
+
+    async def activities(self, request: web.Request) -> web.Response:
+        """``GET /activities``: the running activities."""
+        return container_response(
+            request, activities_container(self._sim.activities.values())
+        )
+
+    async def cancel_activity(self, request: web.Request) -> web.Response:
+        """``DELETE /activities/{uuid}``: cancel a cancellable activity."""
+        activity_uuid = request.match_info["uuid"]
+        activity = self._sim.activities.get(activity_uuid)
+        if activity is None:
+            return html_response(404)
+        if not activity["cancellable"]:
+            return html_response(400)
+        self._sim.end_activity(activity_uuid)
+        return html_response(200, "")
+
+    async def sections(self, request: web.Request) -> web.Response:
+        """``GET /library/sections``: the library sections."""
+        sim = self._sim
+        refreshing = scanning_sections(sim.activities.values())
+        return container_response(
+            request, sections_container(sim.identity, sim.libraries, refreshing)
+        )
+
+    async def notifications(self, request: web.Request) -> web.WebSocketResponse:
+        """``GET /:/websockets/notifications``: the push channel."""
+        sim = self._sim
+        websocket = web.WebSocketResponse(autoping=False, compress=False, timeout=2.0)
+        await websocket.prepare(request)
+        connection = Connection(
+            websocket,
+            token=request_token(request) or "",
+            notification_filter=NotificationFilter.parse(request.query.get("filters")),
+            is_silent=lambda: sim.websocket_silent,
+        )
+        hub = sim.notification_hub
+        hub.register(connection)
+        try:
+            async for message in websocket:
+                if message.type is WSMsgType.PING and not sim.websocket_silent:
+                    await websocket.pong(message.data)
+        finally:
+            await hub.unregister(connection)
+        return websocket
+
+
+def create_app(sim: PlexSimulator) -> web.Application:
+    """Build the aiohttp application serving ``sim``.
+
+    Args:
+        sim: The simulator whose state the routes serve.
+
+    Returns:
+        The application.
+    """
+    routes = _Routes(sim)
+    app = web.Application(middlewares=[routes.middleware])
+    app.router.add_get(IDENTITY_PATH, routes.identity)
+    app.router.add_get("/", routes.root)
+    app.router.add_get("/activities", routes.activities)
+    app.router.add_delete("/activities/{uuid}", routes.cancel_activity)
+    app.router.add_get("/library/sections", routes.sections)
+    app.router.add_get(WEBSOCKET_PATH, routes.notifications)
+    return app

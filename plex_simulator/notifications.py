@@ -1,0 +1,277 @@
+"""The notification websocket: subscription filters, frames and connections."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from aiohttp import WSCloseCode, web
+
+from plex_simulator.render import dumps
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+WEBSOCKET_PATH: Final = "/:/websockets/notifications"
+
+# How long a server-side close may take before the transport is dropped.
+_CLOSE_TIMEOUT: Final = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationFilter:
+    """Which notification types one websocket receives (the ``filters`` query).
+
+    Attributes:
+        types: The listed types.
+        exclude: True when ``types`` are the ones *not* to send.
+    """
+
+    types: frozenset[str]
+    exclude: bool
+
+    @classmethod
+    def parse(cls, value: str | None) -> NotificationFilter:
+        """Parse the ``filters`` query parameter like Plex does.
+
+        Absent means everything except ``log``; empty means everything; a
+        comma list means only those types; a leading ``-`` turns the list
+        into types to leave out.
+
+        Args:
+            value: The parameter value, None when absent.
+
+        Returns:
+            The filter.
+        """
+        if value is None:
+            return cls(types=frozenset({"log"}), exclude=True)
+        text = value.strip()
+        exclude = text.startswith("-")
+        if exclude:
+            text = text[1:]
+        types = frozenset(item.strip() for item in text.split(",") if item.strip())
+        if not types:
+            return cls(types=frozenset(), exclude=True)
+        return cls(types=types, exclude=exclude)
+
+    def accepts(self, notification_type: str) -> bool:
+        """Tell whether a notification of this type passes the filter."""
+        return (notification_type in self.types) != self.exclude
+
+
+def notification_frame(
+    notification_type: str, child_key: str, entries: list[dict[str, Any]]
+) -> str:
+    """Build the text of one notification frame.
+
+    Args:
+        notification_type: The ``type`` ("activity", "playing", ...).
+        child_key: The key of the entry list ("ActivityNotification", ...).
+        entries: The entries.
+
+    Returns:
+        The JSON text of the ``NotificationContainer``.
+    """
+    return dumps(
+        {
+            "NotificationContainer": {
+                "type": notification_type,
+                "size": len(entries),
+                child_key: entries,
+            }
+        }
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Close:
+    """A queued request to close the socket once earlier frames are written."""
+
+    code: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    """A queued request to end the writer task."""
+
+
+type _QueueItem = str | bytes | _Close | _Stop
+
+
+class Connection:
+    """One accepted notification websocket with its ordered send queue."""
+
+    def __init__(
+        self,
+        websocket: web.WebSocketResponse,
+        *,
+        token: str,
+        notification_filter: NotificationFilter,
+        is_silent: Callable[[], bool],
+    ) -> None:
+        """Wrap an open websocket and start its writer task.
+
+        Args:
+            websocket: The prepared server-side websocket.
+            token: The token the client authenticated with.
+            notification_filter: The subscription filter.
+            is_silent: Tells whether the server plays dead right now.
+        """
+        self.websocket = websocket
+        self.token = token
+        self.filter = notification_filter
+        self._is_silent = is_silent
+        self._queue: asyncio.Queue[_QueueItem] = asyncio.Queue()
+        self.frames_sent = 0
+        self._writer = asyncio.get_running_loop().create_task(
+            self._write_loop(), name="plex-simulator-websocket-writer"
+        )
+
+    def enqueue(self, item: _QueueItem) -> None:
+        """Queue a frame (or a close) behind the ones already queued."""
+        self._queue.put_nowait(item)
+
+    def close_later(self, code: int) -> None:
+        """Close the socket once the frames queued so far are written."""
+        self.enqueue(_Close(code))
+
+    async def flush(self) -> None:
+        """Wait until every queued item is handled."""
+        await self._queue.join()
+
+    async def _write_loop(self) -> None:
+        """Write queued frames in order; after a close, drop the rest."""
+        closed = False
+        while True:
+            item = await self._queue.get()
+            try:
+                if isinstance(item, _Stop):
+                    return
+                if closed or self.websocket.closed:
+                    continue
+                if isinstance(item, _Close):
+                    closed = True
+                    async with asyncio.timeout(_CLOSE_TIMEOUT):
+                        await self.websocket.close(code=item.code)
+                elif self._is_silent():
+                    continue
+                elif isinstance(item, str):
+                    await self.websocket.send_str(item)
+                    self.frames_sent += 1
+                else:
+                    await self.websocket.send_bytes(item)
+                    self.frames_sent += 1
+            except ConnectionError, RuntimeError, TimeoutError:
+                closed = True
+            finally:
+                self._queue.task_done()
+
+    async def finish(self) -> None:
+        """Stop the writer and mark whatever is still queued as handled."""
+        self.enqueue(_Stop())
+        done, _pending = await asyncio.wait({self._writer}, timeout=_CLOSE_TIMEOUT)
+        if not done:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+        while not self._queue.empty():
+            self._queue.get_nowait()
+            self._queue.task_done()
+
+
+class NotificationHub:
+    """All open notification websockets of one simulator."""
+
+    def __init__(self) -> None:
+        """Start with no connections."""
+        self._connections: list[Connection] = []
+        self._finished: dict[Connection, asyncio.Event] = {}
+        self._changed = asyncio.Event()
+
+    @property
+    def count(self) -> int:
+        """The number of open connections."""
+        return len(self._connections)
+
+    @property
+    def connections(self) -> list[Connection]:
+        """A copy of the list of open connections."""
+        return list(self._connections)
+
+    def register(self, connection: Connection) -> None:
+        """Add a newly accepted connection."""
+        self._connections.append(connection)
+        self._finished[connection] = asyncio.Event()
+        self._notify_change()
+
+    async def unregister(self, connection: Connection) -> None:
+        """Remove a connection whose handler is ending."""
+        if connection in self._connections:
+            self._connections.remove(connection)
+        await connection.finish()
+        if (finished := self._finished.pop(connection, None)) is not None:
+            finished.set()
+        self._notify_change()
+
+    def _notify_change(self) -> None:
+        """Wake up everyone waiting for the connection count to change."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_until(self, predicate: Callable[[int], bool]) -> None:
+        """Wait until ``predicate`` holds for the number of open connections."""
+        while not predicate(len(self._connections)):
+            await self._changed.wait()
+
+    def broadcast(
+        self, notification_type: str, child_key: str, entries: list[dict[str, Any]]
+    ) -> None:
+        """Queue a notification on every connection whose filter accepts it."""
+        targets = [c for c in self._connections if c.filter.accepts(notification_type)]
+        if not targets:
+            return
+        frame = notification_frame(notification_type, child_key, entries)
+        for connection in targets:
+            connection.enqueue(frame)
+
+    def send_raw(self, data: str | bytes) -> None:
+        """Queue a raw frame on every connection, ignoring filters."""
+        for connection in self._connections:
+            connection.enqueue(data)
+
+    async def flush(self) -> None:
+        """Wait until every connection has written what was queued."""
+        await asyncio.gather(*(c.flush() for c in self._connections))
+
+    def close_where(
+        self,
+        predicate: Callable[[Connection], bool],
+        code: int = WSCloseCode.GOING_AWAY,
+    ) -> list[Connection]:
+        """Close, after their queued frames, the connections matching ``predicate``.
+
+        Returns:
+            The connections being closed.
+        """
+        chosen = [c for c in self._connections if predicate(c)]
+        for connection in chosen:
+            connection.close_later(code)
+        return chosen
+
+    async def close_all(self, code: int = WSCloseCode.GOING_AWAY) -> None:
+        """Close every connection and wait until their handlers are done."""
+        chosen = self.close_where(lambda _connection: True, code)
+        await self.wait_finished(chosen)
+
+    async def wait_finished(self, connections: list[Connection]) -> None:
+        """Wait until the handlers of these connections are done."""
+        events = [
+            event for c in connections if (event := self._finished.get(c)) is not None
+        ]
+        if not events:
+            return
+        async with asyncio.timeout(_CLOSE_TIMEOUT * 2):
+            await asyncio.gather(*(event.wait() for event in events))

@@ -1,0 +1,421 @@
+"""The :class:`PlexSimulator`: a controllable fake Plex Media Server."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import WSCloseCode, web
+
+from plex_simulator.app import create_app
+from plex_simulator.notifications import NotificationHub
+from plex_simulator.state import (
+    DEFAULT_LIBRARIES,
+    ActivityStore,
+    Library,
+    RequestRecord,
+    ServerIdentity,
+    build_activity,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    import ssl
+
+__all__ = ["PlexSimulator", "RequestRecord"]
+
+# How long a shutdown waits for in-flight HTTP requests.
+_SHUTDOWN_TIMEOUT = 1.0
+
+
+class PlexSimulator:
+    """A fake Plex Media Server on a real loopback socket.
+
+    Tests change its state with plain method calls (``start_activity`` and
+    friends), which also queue the matching websocket notifications, and
+    inject faults through the public attributes below.
+
+    Attributes:
+        host: The address to bind.
+        latency: Seconds added before every HTTP response (REST routes and
+            the websocket handshake).
+        rest_failure_status: When set, every REST route except ``/identity``
+            answers this status with an HTML body.
+        rest_failure_body: Replaces the body of those failures.
+        rest_failure_content_type: Replaces their content type (``text/html``
+            by default), e.g. ``application/json`` to serve broken JSON.
+        websocket_enabled: False makes the websocket path answer 404, like a
+            reverse proxy that does not pass upgrades on.
+        websocket_silent: True makes the server stop answering pings and stop
+            sending frames, like a connection that died silently.
+        requests: Every HTTP request received, oldest first.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str = "demo",  # noqa: S107 - the simulator's documented demo token
+        friendly_name: str = "Plex Simulator",
+        machine_identifier: str = "simulated0machine0identifier0001",
+        version: str = "1.43.0.10000-simulated",
+        platform: str = "Linux",
+        libraries: Sequence[Library] | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        """Configure the simulator; :meth:`start` binds it.
+
+        Args:
+            host: The address to bind.
+            port: The port to bind; 0 picks a free one.
+            token: The only token the server accepts.
+            friendly_name: The server name.
+            machine_identifier: The server id.
+            version: The server version string.
+            platform: The operating system name.
+            libraries: The library sections; four default ones when omitted.
+            ssl_context: Serve HTTPS (and WSS) with this context instead of HTTP.
+        """
+        self.host = host
+        self._port = port
+        self._ssl_context = ssl_context
+        self._token = token
+        self._identity = ServerIdentity(
+            friendly_name=friendly_name,
+            machine_identifier=machine_identifier,
+            version=version,
+            platform=platform,
+        )
+        self._libraries: tuple[Library, ...] = tuple(
+            DEFAULT_LIBRARIES if libraries is None else libraries
+        )
+        self._store = ActivityStore()
+        self._hub = NotificationHub()
+        self._runner: web.AppRunner | None = None
+        self.latency: float = 0.0
+        self.rest_failure_status: int | None = None
+        self.rest_failure_body: str | None = None
+        self.rest_failure_content_type: str | None = None
+        self.websocket_enabled: bool = True
+        self.websocket_silent: bool = False
+        self.requests: list[RequestRecord] = []
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Bind the listener and start serving.
+
+        Raises:
+            RuntimeError: The simulator is already running.
+        """
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already running")
+        runner = web.AppRunner(
+            create_app(self),
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=_SHUTDOWN_TIMEOUT,
+        )
+        await runner.setup()
+        site = web.TCPSite(
+            runner,
+            self.host,
+            self._port,
+            reuse_address=True,
+            ssl_context=self._ssl_context,
+        )
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._port = site.port
+        self._runner = runner
+
+    async def stop(self) -> None:
+        """Close every websocket and the listener; calling it twice is fine."""
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        try:
+            await self._hub.close_all(WSCloseCode.GOING_AWAY)
+        finally:
+            await runner.cleanup()
+
+    async def restart(
+        self, *, down_for: float = 0.0, clear_activities: bool = True
+    ) -> None:
+        """Stop, stay down for a while, and start again on the same port.
+
+        Args:
+            down_for: Seconds to stay down.
+            clear_activities: Forget running activities (without
+                notifications), like a real restart does.
+        """
+        await self.stop()
+        if down_for > 0:
+            await asyncio.sleep(down_for)
+        if clear_activities:
+            self._store.clear()
+        await self.start()
+
+    @property
+    def running(self) -> bool:
+        """Whether the listener is up."""
+        return self._runner is not None
+
+    @property
+    def port(self) -> int:
+        """The bound port (the requested one before :meth:`start`)."""
+        return self._port
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:32400``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        scheme = "https" if self._ssl_context is not None else "http"
+        return f"{scheme}://{host}:{self._port}"
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def identity(self) -> ServerIdentity:
+        """What the server reports about itself."""
+        return self._identity
+
+    @property
+    def libraries(self) -> tuple[Library, ...]:
+        """The library sections."""
+        return self._libraries
+
+    @property
+    def token(self) -> str:
+        """The only token the server accepts.
+
+        Setting it revokes the old token: websockets opened with another
+        token are closed.
+        """
+        return self._token
+
+    @token.setter
+    def token(self, new_token: str) -> None:
+        self.revoke_token(new_token)
+
+    def revoke_token(self, new_token: str) -> None:
+        """Accept only ``new_token`` from now on and close other websockets.
+
+        Args:
+            new_token: The token to accept.
+        """
+        self._token = new_token
+        self._hub.close_where(
+            lambda connection: connection.token != new_token,
+            WSCloseCode.POLICY_VIOLATION,
+        )
+
+    # ------------------------------------------------------------------ activities
+
+    @property
+    def activities(self) -> Mapping[str, dict[str, Any]]:
+        """A copy of the running activities: uuid -> activity JSON."""
+        return self._store.snapshot()
+
+    def start_activity(
+        self,
+        *,
+        type: str = "library.update.section",  # noqa: A002 - Plex's own field name
+        title: str = "Scanning",
+        subtitle: str = "",
+        progress: int = 0,
+        cancellable: bool = False,
+        user_id: int = 1,
+        context: Mapping[str, Any] | None = None,
+        uuid: str | None = None,
+    ) -> str:
+        """Start an activity and notify ``started``.
+
+        Args:
+            type: The dotted activity type.
+            title: The user-facing title.
+            subtitle: The user-facing detail line.
+            progress: Percent complete, or -1 when indeterminate.
+            cancellable: Whether a client may cancel it.
+            user_id: The owning account id.
+            context: The ``Context`` object (omitted when empty).
+            uuid: The activity id; random when omitted.
+
+        Returns:
+            The activity uuid.
+        """
+        activity = self._store.add(
+            build_activity(
+                activity_uuid=uuid,
+                activity_type=type,
+                title=title,
+                subtitle=subtitle,
+                progress=progress,
+                cancellable=cancellable,
+                user_id=user_id,
+                context=context,
+            )
+        )
+        self._notify_activity("started", activity)
+        return str(activity["uuid"])
+
+    def update_activity(
+        self,
+        uuid: str,
+        *,
+        progress: int | None = None,
+        subtitle: str | None = None,
+        title: str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Change a running activity and notify ``updated``.
+
+        Args:
+            uuid: The activity id.
+            progress: The new progress.
+            subtitle: The new subtitle.
+            title: The new title.
+            context: The new ``Context`` (replaces it; empty removes it).
+
+        Raises:
+            KeyError: No activity has this uuid.
+        """
+        activity = self._store.update(
+            uuid, progress=progress, subtitle=subtitle, title=title, context=context
+        )
+        self._notify_activity("updated", activity)
+
+    def end_activity(self, uuid: str) -> None:
+        """End a running activity and notify ``ended`` with its last state.
+
+        Args:
+            uuid: The activity id.
+
+        Raises:
+            KeyError: No activity has this uuid.
+        """
+        self._notify_activity("ended", self._store.remove(uuid))
+
+    def set_activities_silently(self, activities: Sequence[Mapping[str, Any]]) -> None:
+        """Replace the running activities without any notification.
+
+        This simulates changes a client missed while disconnected. Missing
+        fields get the defaults of :meth:`start_activity`.
+
+        Args:
+            activities: Activities in the JSON shape of ``/activities``.
+        """
+        complete: list[dict[str, Any]] = []
+        for given in activities:
+            activity = build_activity(
+                activity_uuid=given.get("uuid"),
+                activity_type=given.get("type", "library.update.section"),
+                title=given.get("title", "Scanning"),
+                subtitle=given.get("subtitle", ""),
+                progress=given.get("progress", 0),
+                cancellable=given.get("cancellable", False),
+                user_id=given.get("userID", 1),
+                context=given.get("Context"),
+            )
+            activity.update(
+                (key, value) for key, value in given.items() if key not in activity
+            )
+            complete.append(activity)
+        self._store.replace_all(complete)
+
+    def _notify_activity(self, event: str, activity: dict[str, Any]) -> None:
+        """Queue an ``activity`` notification for ``event``."""
+        self._hub.broadcast(
+            "activity",
+            "ActivityNotification",
+            [{"event": event, "uuid": activity["uuid"], "Activity": activity}],
+        )
+
+    # ------------------------------------------------------------------ websockets
+
+    @property
+    def notification_hub(self) -> NotificationHub:
+        """The open notification websockets (used by the routes)."""
+        return self._hub
+
+    @property
+    def websocket_count(self) -> int:
+        """The number of open notification websockets."""
+        return self._hub.count
+
+    async def wait_for_websockets(
+        self,
+        count: int = 1,
+        timeout: float = 10.0,  # noqa: ASYNC109 - part of the control API
+    ) -> None:
+        """Wait until at least ``count`` notification websockets are open.
+
+        Args:
+            count: The number of websockets to wait for.
+            timeout: Seconds to wait at most.
+
+        Raises:
+            TimeoutError: Fewer websockets were open when the time ran out.
+        """
+        async with asyncio.timeout(timeout):
+            await self._hub.wait_until(lambda open_count: open_count >= count)
+
+    async def wait_for_websocket_count(
+        self,
+        count: int,
+        timeout: float = 10.0,  # noqa: ASYNC109 - part of the control API
+    ) -> None:
+        """Wait until exactly ``count`` notification websockets are open.
+
+        Useful to wait for a client to go away (``count=0``).
+
+        Args:
+            count: The number of websockets to wait for.
+            timeout: Seconds to wait at most.
+
+        Raises:
+            TimeoutError: A different number was open when the time ran out.
+        """
+        async with asyncio.timeout(timeout):
+            await self._hub.wait_until(lambda open_count: open_count == count)
+
+    async def drop_websockets(self) -> None:
+        """Close every websocket cleanly (after frames already queued)."""
+        await self._hub.close_all(WSCloseCode.GOING_AWAY)
+
+    def send_raw(self, data: str | bytes) -> None:
+        """Send a raw frame to every websocket, ignoring filters.
+
+        Args:
+            data: Text (a text frame) or bytes (a binary frame).
+        """
+        self._hub.send_raw(data)
+
+    def send_notification(
+        self,
+        type: str,  # noqa: A002 - Plex's own field name
+        child_key: str,
+        entries: list[dict[str, Any]],
+    ) -> None:
+        """Send a notification to the websockets whose filters accept ``type``.
+
+        Args:
+            type: The notification type, e.g. ``status`` or ``playing``.
+            child_key: The key of the entry list, e.g. ``StatusNotification``.
+            entries: The entries.
+        """
+        self._hub.broadcast(type, child_key, entries)
+
+    async def flush(self) -> None:
+        """Return once every queued frame was written to every websocket."""
+        await self._hub.flush()
+
+    # ------------------------------------------------------------------ requests
+
+    def clear_requests(self) -> None:
+        """Forget the request log."""
+        self.requests.clear()

@@ -1,0 +1,1 @@
+"""Tests of the Plex Media Server simulator (no Home Assistant needed)."""

@@ -1,0 +1,57 @@
+"""The event entity fires when activities start and end."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from tests.helpers import settle
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from plex_simulator import PlexSimulator
+
+EVENT = "event.plex_simulator_activity"
+
+
+async def test_started_and_ended(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+) -> None:
+    """Automations get the activity, its library, last progress and duration."""
+    state = hass.states.get(EVENT)
+    assert state is not None
+    assert state.attributes["event_types"] == ["started", "ended"]
+
+    uuid = simulator.start_activity(
+        title="Scanning Movies", progress=0, context={"librarySectionID": "1"}
+    )
+    await settle(hass, simulator)
+    state = hass.states.get(EVENT)
+    assert state.attributes["event_type"] == "started"
+    assert state.attributes["uuid"] == uuid
+    assert state.attributes["activity_type"] == "library.update.section"
+    assert state.attributes["title"] == "Scanning Movies"
+    assert state.attributes["library"] == "Movies"
+    assert state.attributes["library_id"] == "1"
+    assert "duration" not in state.attributes
+
+    simulator.update_activity(uuid, progress=80)
+    await settle(hass, simulator)
+    # Pretend it started 95 s ago (moving the clock would expire in-flight timeouts).
+    activities = init_integration.runtime_data.activities
+    activities[uuid] = replace(
+        activities[uuid], started_at=activities[uuid].started_at - timedelta(seconds=95)
+    )
+    simulator.end_activity(uuid)
+    await settle(hass, simulator)
+    state = hass.states.get(EVENT)
+    assert state.attributes["event_type"] == "ended"
+    assert state.attributes["uuid"] == uuid
+    assert state.attributes["library"] == "Movies"
+    assert 95.0 <= state.attributes["duration"] < 100.0
+    assert state.attributes["progress"] == 80  # the last state the ended frame carries

@@ -1,0 +1,260 @@
+"""Activity sensors and the summary sensor, driven by the simulator's notifications."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.plex_activities.const import DOMAIN
+from tests.const import MACHINE_IDENTIFIER
+from tests.helpers import activity_entity_id, settle, wait_for
+
+if TYPE_CHECKING:
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from plex_simulator import PlexSimulator
+
+SUMMARY = "sensor.plex_simulator_activities"
+
+
+async def test_push_add_update_remove(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """An activity appears, updates and disappears without trace, all by push."""
+    uuid = simulator.start_activity(
+        title="Scanning Movies",
+        subtitle="Alien (1979)",
+        progress=0,
+        cancellable=True,
+        context={"librarySectionID": "1"},
+    )
+    await settle(hass, simulator)
+    entity_id = activity_entity_id(hass, uuid)
+    assert entity_id == "sensor.plex_simulator_scanning_movies"
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == "0"
+    assert state.name == "Plex Simulator Scanning Movies"
+    assert state.attributes["unit_of_measurement"] == "%"
+    assert state.attributes["uuid"] == uuid
+    assert state.attributes["activity_type"] == "library.update.section"
+    assert state.attributes["title"] == "Scanning Movies"
+    assert state.attributes["subtitle"] == "Alien (1979)"
+    assert state.attributes["cancellable"] is True
+    assert state.attributes["user_id"] == 1
+    assert state.attributes["library"] == "Movies"
+    assert state.attributes["library_id"] == "1"
+    assert state.attributes["started_at"]
+    assert "state_class" not in state.attributes
+
+    simulator.update_activity(uuid, progress=42, subtitle="Aliens (1986)")
+    await settle(hass, simulator)
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.state == "42"
+    assert state.attributes["subtitle"] == "Aliens (1986)"
+
+    simulator.update_activity(uuid, progress=-1)
+    await settle(hass, simulator)
+    assert hass.states.get(entity_id).state == STATE_UNKNOWN
+
+    simulator.end_activity(uuid)
+    await settle(hass, simulator)
+    assert hass.states.get(entity_id) is None
+    assert activity_entity_id(hass, uuid) is None
+
+
+async def test_names_by_type(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Known types get translated names; unknown types use Plex's own title."""
+    cases = {
+        simulator.start_activity(
+            type="library.refresh.items", title="Refreshing"
+        ): "Plex Simulator Refreshing metadata",
+        simulator.start_activity(
+            type="provider.epg.load", title="Refreshing EPG"
+        ): "Plex Simulator Loading the TV guide",
+        simulator.start_activity(
+            type="media.generate.credits", title="Detecting credits"
+        ): "Plex Simulator Analyzing media",
+        simulator.start_activity(
+            type="butler", title="Optimize database"
+        ): "Plex Simulator Maintenance: Optimize database",
+        simulator.start_activity(
+            type="some.future.type", title="Doing something new"
+        ): "Plex Simulator Doing something new",
+        simulator.start_activity(
+            type="library.update.section",
+            title="Scanning",
+            context={"librarySectionID": "99"},
+        ): "Plex Simulator Scanning",
+    }
+    await settle(hass, simulator)
+    for uuid, name in cases.items():
+        entity_id = activity_entity_id(hass, uuid)
+        assert entity_id is not None
+        assert hass.states.get(entity_id).name == name
+
+
+async def test_writes_only_what_changed(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """One update writes one entity; a frame that changes nothing writes nothing."""
+    first = simulator.start_activity(title="Scanning Movies", progress=1)
+    second = simulator.start_activity(title="Scanning Music", progress=1)
+    await settle(hass, simulator)
+    written: list[str] = []
+
+    @callback
+    def record(event: Event) -> None:
+        written.append(event.data["entity_id"])
+
+    unsub = hass.bus.async_listen("state_changed", record)
+    simulator.update_activity(first, progress=2)
+    await settle(hass, simulator)
+    assert written == [activity_entity_id(hass, first)]
+
+    written.clear()
+    simulator.update_activity(first, progress=2)  # the same state again
+    simulator.update_activity(second, progress=1)
+    # Frames arrive in order: once this one is applied, the two above were too.
+    marker = simulator.start_activity(title="Marker")
+    await settle(hass, simulator)
+    activity_writes = [w for w in written if w.startswith("sensor.") and w != SUMMARY]
+    assert activity_writes == [activity_entity_id(hass, marker)]
+    unsub()
+
+
+async def test_summary_sensor(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """The summary counts activities at once; progress reaches it coalesced."""
+    assert hass.states.get(SUMMARY).state == "0"
+    uuid = simulator.start_activity(
+        title="Scanning Movies", progress=5, cancellable=True
+    )
+    await settle(hass, simulator)
+    state = hass.states.get(SUMMARY)
+    assert state.state == "1"
+    [listed] = state.attributes["activities"]
+    assert listed["uuid"] == uuid
+    assert listed["title"] == "Scanning Movies"
+    assert listed["type"] == "library.update.section"
+    assert listed["progress"] == 5
+    assert listed["cancellable"] is True
+
+    written: list[str] = []
+    unsub = hass.bus.async_listen(
+        "state_changed",
+        callback(lambda event: written.append(event.data["entity_id"])),
+    )
+    for progress in (10, 20, 70):
+        simulator.update_activity(uuid, progress=progress)
+    await settle(hass, simulator)
+    assert written.count(SUMMARY) == 0
+    assert hass.states.get(SUMMARY).attributes["activities"][0]["progress"] == 5
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    assert written.count(SUMMARY) == 1
+    [listed] = hass.states.get(SUMMARY).attributes["activities"]
+    assert listed["progress"] == 70
+    assert listed["entity_id"] == activity_entity_id(hass, uuid)
+    unsub()
+
+    simulator.end_activity(uuid)
+    await settle(hass, simulator)
+    assert hass.states.get(SUMMARY).state == "0"
+    assert hass.states.get(SUMMARY).attributes["activities"] == []
+
+
+async def test_resync_after_reconnect(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Events lost while disconnected are recovered by the resync on reconnect."""
+    ending = simulator.start_activity(title="Scanning Movies", progress=10)
+    staying = simulator.start_activity(title="Scanning Music", progress=10)
+    await settle(hass, simulator)
+    assert activity_entity_id(hass, ending) is not None
+
+    await simulator.drop_websockets()
+    simulator.set_activities_silently(
+        [
+            {**simulator.activities[staying], "progress": 55},
+            {
+                "uuid": "new-activity-uuid",
+                "type": "media.generate.credits",
+                "title": "Detecting credits",
+                "subtitle": "",
+                "progress": 3,
+                "cancellable": False,
+                "userID": 1,
+            },
+        ]
+    )
+    await simulator.wait_for_websockets(1)
+    await wait_for(
+        hass, lambda: activity_entity_id(hass, "new-activity-uuid") is not None
+    )
+    await hass.async_block_till_done()
+    assert activity_entity_id(hass, ending) is None
+    assert hass.states.get(activity_entity_id(hass, staying)).state == "55"
+    assert hass.states.get(SUMMARY).state == "2"
+
+
+async def test_stale_registry_entries_removed_at_setup(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Activities that ended while Home Assistant was down leave no registry entry."""
+    mock_config_entry.add_to_hass(hass)
+    running = simulator.start_activity(title="Scanning Movies")
+    for uuid in ("gone-1", "gone-2", running):
+        entity_registry.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"{MACHINE_IDENTIFIER}_activity_{uuid}",
+            config_entry=mock_config_entry,
+        )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert activity_entity_id(hass, "gone-1") is None
+    assert activity_entity_id(hass, "gone-2") is None
+    assert activity_entity_id(hass, running) is not None
+    assert hass.states.get(activity_entity_id(hass, running)) is not None
+
+
+async def test_thousand_lifecycles_leave_no_trace(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """1,000 activities started, updated and ended leave no entity or state behind."""
+    for batch in range(10):
+        uuids = [
+            simulator.start_activity(title=f"Scanning {batch}-{i}", progress=0)
+            for i in range(100)
+        ]
+        for uuid in uuids:
+            simulator.update_activity(uuid, progress=50)
+        for uuid in uuids:
+            simulator.end_activity(uuid)
+        await settle(hass, simulator)
+    entries = er.async_entries_for_config_entry(
+        entity_registry, init_integration.entry_id
+    )
+    assert sorted(e.entity_id for e in entries) == [
+        "event.plex_simulator_activity",
+        SUMMARY,
+    ]
+    assert sorted(hass.states.async_entity_ids("sensor")) == [SUMMARY]
+    assert init_integration.runtime_data.activities == {}

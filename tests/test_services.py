@@ -1,0 +1,201 @@
+"""The plex_activities.cancel action: every way it is called and every way it fails."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceValidationError,
+    Unauthorized,
+)
+import pytest
+import voluptuous as vol
+
+from custom_components.plex_activities.const import DOMAIN, SERVICE_CANCEL
+from tests.helpers import activity_entity_id, settle
+
+if TYPE_CHECKING:
+    from homeassistant.auth.models import User
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from plex_simulator import PlexSimulator
+
+
+async def cancel(
+    hass: HomeAssistant, data: dict[str, object], **kwargs: object
+) -> None:
+    """Call the cancel action and wait for it."""
+    await hass.services.async_call(
+        DOMAIN, SERVICE_CANCEL, data, blocking=True, **kwargs
+    )
+
+
+async def test_cancel_by_entity(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Cancelling through the sensor ends the activity on Plex and removes the entity."""
+    uuid = simulator.start_activity(title="Scanning Movies", cancellable=True)
+    await settle(hass, simulator)
+    entity_id = activity_entity_id(hass, uuid)
+    await cancel(hass, {ATTR_ENTITY_ID: entity_id})
+    await settle(hass, simulator)
+    assert uuid not in simulator.activities
+    assert hass.states.get(entity_id) is None
+    assert activity_entity_id(hass, uuid) is None
+    deletes = [r for r in simulator.requests if r.method == "DELETE"]
+    assert [r.path for r in deletes] == [f"/activities/{uuid}"]
+
+
+async def test_cancel_by_uuid(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Automations can cancel with the uuid from an event and the config entry."""
+    uuid = simulator.start_activity(title="Analyzing", cancellable=True)
+    await settle(hass, simulator)
+    await cancel(
+        hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
+    )
+    await settle(hass, simulator)
+    assert uuid not in simulator.activities
+    assert activity_entity_id(hass, uuid) is None
+
+
+async def test_not_cancellable(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """A non-cancellable activity is a validation error, checked before any request."""
+    uuid = simulator.start_activity(title="Refreshing", cancellable=False)
+    await settle(hass, simulator)
+    simulator.clear_requests()
+    with pytest.raises(ServiceValidationError) as err:
+        await cancel(hass, {ATTR_ENTITY_ID: activity_entity_id(hass, uuid)})
+    assert err.value.translation_key == "not_cancellable"
+    assert simulator.requests == []
+    assert uuid in simulator.activities
+
+
+async def test_not_cancellable_on_server(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """If Plex itself answers 400 (it changed its mind), that is a validation error."""
+    uuid = simulator.start_activity(cancellable=True)
+    await settle(hass, simulator)
+    simulator.set_activities_silently(
+        [{**simulator.activities[uuid], "cancellable": False}]
+    )
+    await cancel_error(hass, init_integration, uuid, "not_cancellable")
+    assert uuid in simulator.activities
+
+
+async def cancel_error(
+    hass: HomeAssistant, entry: MockConfigEntry, uuid: str, key: str
+) -> None:
+    """Cancel by uuid and expect a validation error with `key`."""
+    with pytest.raises(ServiceValidationError) as err:
+        await cancel(hass, {"config_entry_id": entry.entry_id, "activity_id": uuid})
+    assert err.value.translation_key == key
+
+
+async def test_already_finished(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """An activity that ended before the cancel (404) is removed once, with a clear error."""
+    uuid = simulator.start_activity(cancellable=True)
+    await settle(hass, simulator)
+    entity_id = activity_entity_id(hass, uuid)
+    # It ends on the server, but the notification has not arrived yet.
+    simulator.set_activities_silently([])
+    await cancel_error(hass, init_integration, uuid, "activity_not_found")
+    await hass.async_block_till_done()
+    assert hass.states.get(entity_id) is None
+    # A second cancel is a clean error too.
+    await cancel_error(hass, init_integration, uuid, "activity_not_found")
+
+
+async def test_double_cancel(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """The second of two cancels says the activity already finished."""
+    uuid = simulator.start_activity(cancellable=True)
+    await settle(hass, simulator)
+    await cancel(
+        hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
+    )
+    await cancel_error(hass, init_integration, uuid, "activity_not_found")
+
+
+async def test_auth_failure_starts_reauth(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """A rejected token is a Home Assistant error and starts re-authentication."""
+    uuid = simulator.start_activity(cancellable=True)
+    await settle(hass, simulator)
+    simulator.revoke_token("rotated")
+    with pytest.raises(HomeAssistantError) as err:
+        await cancel(
+            hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
+        )
+    assert err.value.translation_key == "cancel_auth_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
+
+
+async def test_unreachable(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """A server error is a Home Assistant error naming the problem."""
+    uuid = simulator.start_activity(cancellable=True)
+    await settle(hass, simulator)
+    simulator.rest_failure_status = 502
+    with pytest.raises(HomeAssistantError) as err:
+        await cancel(
+            hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
+        )
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == "cancel_failed"
+    assert "HTTP 502" in str(err.value)
+
+
+async def test_bad_targets(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """No target, a non-activity entity, or an unknown entry are validation errors."""
+    with pytest.raises(ServiceValidationError) as err:
+        await cancel(hass, {})
+    assert err.value.translation_key == "missing_target"
+    with pytest.raises(ServiceValidationError) as err:
+        await cancel(hass, {ATTR_ENTITY_ID: "sensor.plex_simulator_activities"})
+    assert err.value.translation_key == "not_an_activity"
+    with pytest.raises(ServiceValidationError) as err:
+        await cancel(hass, {ATTR_ENTITY_ID: "sensor.does_not_exist"})
+    assert err.value.translation_key == "not_an_activity"
+    with pytest.raises(ServiceValidationError) as err:
+        await cancel(hass, {ATTR_ENTITY_ID: "event.plex_simulator_activity"})
+    assert err.value.translation_key == "not_an_activity"
+    with pytest.raises(ServiceValidationError):
+        await cancel(hass, {"config_entry_id": "nope", "activity_id": "x"})
+    with pytest.raises(vol.Invalid, match="inclusion"):
+        await cancel(hass, {"activity_id": "x"})
+
+
+async def test_admin_only(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    hass_read_only_user: User,
+) -> None:
+    """A non-admin user may not cancel activities."""
+    uuid = simulator.start_activity(cancellable=True)
+    await settle(hass, simulator)
+    with pytest.raises(Unauthorized):
+        await cancel(
+            hass,
+            {"config_entry_id": init_integration.entry_id, "activity_id": uuid},
+            context=Context(user_id=hass_read_only_user.id),
+        )
+    assert uuid in simulator.activities
