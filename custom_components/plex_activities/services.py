@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant, ServiceCall, callback
@@ -20,7 +20,9 @@ from .sensor import uuid_from_unique_id
 if TYPE_CHECKING:
     from .coordinator import PlexActivitiesConfigEntry
 
-CANCEL_SCHEMA = vol.Schema(
+# At run time `voluptuous` is Home Assistant's probatio alias (2026.9+), but its stubs
+# name voluptuous' own Schema, which Home Assistant's signatures no longer accept.
+CANCEL_SCHEMA: Final[Any] = vol.Schema(
     {
         vol.Optional(ATTR_ENTITY_ID): cv.entity_ids,
         vol.Inclusive(ATTR_CONFIG_ENTRY_ID, "activity"): cv.string,
@@ -37,9 +39,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         DOMAIN,
         SERVICE_CANCEL,
         _async_cancel,
-        # At run time `voluptuous` is Home Assistant's probatio alias (2026.9+), but
-        # its stubs still name voluptuous' own classes.
-        schema=CANCEL_SCHEMA,  # type: ignore[arg-type,unused-ignore]
+        schema=CANCEL_SCHEMA,
     )
 
 
