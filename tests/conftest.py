@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 # Imported at module level on purpose: otherwise the `hass` fixture puts the harness's own
 # testing_config/custom_components first on sys.path and Home Assistant cannot find us.
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
     from homeassistant.core import HomeAssistant
+    from syrupy.assertion import SnapshotAssertion
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +30,12 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
     """Enable custom integrations in every test that uses Home Assistant."""
     if "hass" in request.fixturenames:
         request.getfixturevalue("enable_custom_integrations")
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Return a snapshot assertion that understands Home Assistant objects."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture(autouse=True)
