@@ -217,7 +217,12 @@ async def test_websocket_repair_issue(
     await hass.async_block_till_done()
     coordinator = mock_config_entry.runtime_data
     issue_id = f"websocket_unavailable_{mock_config_entry.entry_id}"
-    await wait_for(hass, lambda: coordinator.listener.stats.failed_attempts >= 1)
+    await wait_for(
+        hass, lambda: coordinator.listener.stats.failed_attempts >= 2, timeout=15
+    )
+    # A refused upgrade says nothing about Plex: no extra REST poll per retry.
+    activity_polls = [r for r in simulator.requests if r.path == "/activities"]
+    assert len(activity_polls) == 1  # the first refresh at setup only
     # Without the websocket REST polls every 30 s and still shows activities.
     assert coordinator.update_interval == FALLBACK_POLL_INTERVAL
     uuid = simulator.start_activity(title="Scanning Movies")

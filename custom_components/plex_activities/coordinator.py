@@ -32,6 +32,7 @@ from .api import (
     PlexNotCancellableError,
     PlexNotFoundError,
     PlexSSLError,
+    PlexWebsocketRefusedError,
     ServerInfo,
 )
 from .const import (
@@ -268,9 +269,12 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             )
             self._websocket_down_since = dt_util.utcnow()
             self.update_interval = FALLBACK_POLL_INTERVAL
-        if self.server_available and not isinstance(error, PlexAuthenticationError):
+        if self.server_available and not isinstance(
+            error, PlexAuthenticationError | PlexWebsocketRefusedError
+        ):
             # Find out at once whether the server itself is gone. The listener's
-            # backoff already spaces these out, so no debouncing on top.
+            # backoff already spaces these out, so no debouncing on top. A refused
+            # handshake (a proxy without websocket support) says nothing about Plex.
             self.config_entry.async_create_background_task(
                 self.hass, self.async_refresh(), f"{DOMAIN} resync"
             )

@@ -17,6 +17,7 @@ from custom_components.plex_activities.api import (
     PlexClient,
     PlexConnectionError,
     PlexError,
+    PlexWebsocketRefusedError,
 )
 from tests.const import TOKEN
 
@@ -265,6 +266,7 @@ async def test_websocket_refused(client: PlexClient, simulator: PlexSimulator) -
     task = asyncio.create_task(listener.run())
     await recorder.until(lambda: len(recorder.disconnects) >= 2)
     assert "HTTP 404" in str(recorder.disconnects[0])
+    assert isinstance(recorder.disconnects[0], PlexWebsocketRefusedError)
     assert recorder.connects == 0
     await cancel(task)
 

@@ -10,6 +10,7 @@ from .exceptions import (
     PlexNotFoundError,
     PlexSSLError,
     PlexTimeoutError,
+    PlexWebsocketRefusedError,
 )
 from .models import (
     Activity,
@@ -46,6 +47,7 @@ __all__ = [
     "PlexNotFoundError",
     "PlexSSLError",
     "PlexTimeoutError",
+    "PlexWebsocketRefusedError",
     "ServerIdentity",
     "ServerInfo",
     "SkippedFrameError",

@@ -21,6 +21,7 @@ from .exceptions import (
     PlexNotFoundError,
     PlexSSLError,
     PlexTimeoutError,
+    PlexWebsocketRefusedError,
 )
 from .models import (
     Activity,
@@ -137,7 +138,7 @@ class PlexClient:
                 raise PlexAuthenticationError(
                     f"{self._base} rejected the token (HTTP {err.status})"
                 ) from None
-            raise PlexConnectionError(
+            raise PlexWebsocketRefusedError(
                 f"{self._base} refused the notification websocket (HTTP {err.status})"
             ) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as err:

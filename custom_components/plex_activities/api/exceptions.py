@@ -23,6 +23,14 @@ class PlexSSLError(PlexConnectionError):
     """The server's TLS certificate could not be verified."""
 
 
+class PlexWebsocketRefusedError(PlexConnectionError):
+    """The websocket handshake got an HTTP answer other than an upgrade.
+
+    Typically a reverse proxy that does not pass websocket upgrades on: the server
+    itself may be fine (REST still works), so this is no reason to poll it.
+    """
+
+
 class PlexAuthenticationError(PlexError):
     """The token was rejected (HTTP 401 or 403)."""
 
