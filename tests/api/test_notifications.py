@@ -296,3 +296,22 @@ def test_backoff_policy() -> None:
     assert backoff.next_delay() <= 1.0
     huge = Backoff(attempt=10_000)
     assert huge.next_delay() <= 60.0
+
+
+async def test_backoff_resets_after_recovery(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """After a long outage, a working connection starts the backoff afresh."""
+    recorder = Recorder()
+    listener = make_listener(client, recorder, stable_after=60.0)
+    await simulator.stop()
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: len(recorder.delays) >= 8)
+    assert recorder.delays[-1] > 30
+    await simulator.start()
+    await recorder.until(lambda: recorder.connects == 1)
+    failures = len(recorder.delays)
+    await simulator.drop_websockets()  # a short-lived connection, closed at once
+    await recorder.until(lambda: recorder.connects == 2)
+    assert recorder.delays[failures] <= 1.0
+    await cancel(task)

@@ -163,6 +163,8 @@ class NotificationListener:
                     self.stats.connects += 1
                     self.stats.frames_since_connect = 0
                     await self._on_connected()
+                    # Connected and resynced: the server works, start backoff afresh.
+                    self.backoff.reset()
                     await self._receive(websocket)
             except PlexAuthenticationError as err:
                 self._disconnected(err)
