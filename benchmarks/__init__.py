@@ -1,0 +1,1 @@
+"""Benchmarks of the integration inside Home Assistant's test harness."""

@@ -1,0 +1,30 @@
+"""The benchmark at a small scale, so that it keeps working (no targets here)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from benchmarks.runner import SMOKE, run, table
+
+if TYPE_CHECKING:
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from plex_simulator import PlexSimulator
+
+
+async def test_benchmark_smoke(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Every measurement runs and produces sane figures."""
+    results = await run(hass, simulator, init_integration, SMOKE)
+    assert table(results)
+    assert len(results.latency) == len(SMOKE.activity_counts) * len(SMOKE.rates)
+    assert all(r["applied"] == r["frames"] for r in results.latency)
+    assert results.fanout["writes_per_changing_frame"] == 1
+    assert results.fanout["writes_per_unchanged_frame"] == 0
+    assert results.cpu["total_us_per_frame"] > 0
+    assert results.polling["poll_staleness_mean_s"] > 0
+    assert results.churn["leaked_registry_entries"] == 0
+    assert results.churn["leaked_states"] == 0
+    assert results.startup["seconds_to_all_states"] > 0
