@@ -27,8 +27,12 @@ in_env() {
 ensure_venv() {
   local name="$1" requirements="$2"; shift 2
   local venv="$PLEX_ACTIVITIES_CACHE/venvs/$name"
-  local digest
+  local digest lock_fd
   digest="$( { echo "$_python"; cat "$requirements" "$@"; } | sha256sum | cut -d' ' -f1)"
+  mkdir -p "$PLEX_ACTIVITIES_CACHE/venvs"
+  # One build at a time per venv: concurrent runs wait instead of clobbering it.
+  exec {lock_fd}>"$PLEX_ACTIVITIES_CACHE/venvs/.$name.lock"
+  flock "$lock_fd"
   if [[ ! -x "$venv/bin/python" || "$(cat "$venv/.requirements-digest" 2>/dev/null)" != "$digest" ]]; then
     printf '[env] building %s from %s (once per change of requirements)\n' "$venv" "$requirements" >&2
     rm -rf "$venv"
@@ -38,5 +42,6 @@ ensure_venv() {
     in_env "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
     echo "$digest" >"$venv/.requirements-digest"
   fi
+  exec {lock_fd}>&-
   echo "$venv"
 }

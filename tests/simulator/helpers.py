@@ -11,7 +11,7 @@ import aiohttp
 if TYPE_CHECKING:
     from plex_simulator import PlexSimulator
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "fixtures"
 TOKEN = "test-token"
 WS_PATH = "/:/websockets/notifications"
 JSON_HEADERS = {"X-Plex-Token": TOKEN, "Accept": "application/json"}
