@@ -12,6 +12,7 @@ from homeassistant.loader import async_get_integration
 from .api import PlexClient
 from .const import CONF_CLIENT_IDENTIFIER, DOMAIN
 from .coordinator import PlexActivitiesConfigEntry, PlexActivitiesCoordinator
+from .frontend import async_register_card
 from .services import async_setup_services
 
 if TYPE_CHECKING:
@@ -23,8 +24,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions."""
+    """Register the integration's actions and its dashboard card."""
     async_setup_services(hass)
+    await async_register_card(hass)
     return True
 
 
