@@ -119,7 +119,17 @@ try {
   await page.waitForTimeout(1500); // let the time-left estimates settle for the picture
   await page.screenshot({ path: join(OUT, "harness-full.png"), fullPage: true });
   if (screenshotAt) {
+    // Freeze the indeterminate bar mid-way, so the picture shows it.
+    await page.evaluate(() => {
+      for (const animation of document.querySelector("#light-wide").shadowRoot.getAnimations()) {
+        animation.pause();
+        animation.currentTime = 650;
+      }
+    });
     await page.locator("#light-wide").screenshot({ path: screenshotAt });
+    await page.evaluate(() => {
+      for (const animation of document.querySelector("#light-wide").shadowRoot.getAnimations()) animation.play();
+    });
     console.log(`# screenshot: ${screenshotAt}`);
   }
 
