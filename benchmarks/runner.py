@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 import gc
 import statistics
 import time
@@ -19,8 +18,6 @@ import aiohttp
 from homeassistant.const import CONF_TOKEN
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.plex_activities.const import DOMAIN
 from tests.helpers import activity_entity_id, frames_applied, settle, wait_for
@@ -92,16 +89,29 @@ class Results:
     startup: dict[str, Any] = field(default_factory=dict)
 
 
-async def advance(hass: HomeAssistant, base: datetime, seconds: float) -> None:
-    """Move Home Assistant's timers to `base + seconds`, letting real I/O happen too.
+class VirtualClock:
+    """Moves the event loop's clock forward, so its timers run as if time had passed.
 
-    Timers fire as if that much time had passed; a moment of real time afterwards lets
-    answers in flight (a keepalive pong, a REST reply) arrive, as they would.
+    Every timer (the coordinator's polls, the keepalive, aiohttp's timeouts) reads the
+    loop's `time()`, so they all see one consistent clock; between steps a moment of
+    real time lets answers in flight (a pong, a REST reply) arrive, as they would.
     """
-    async_fire_time_changed(hass, base + timedelta(seconds=seconds))
-    await hass.async_block_till_done()
-    await asyncio.sleep(0.005)
-    await hass.async_block_till_done()
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Take over the loop's clock (for the rest of this test's loop)."""
+        self.hass = hass
+        self.offset = 0.0
+        loop = hass.loop
+        real_time = loop.time
+        loop.time = lambda: real_time() + self.offset  # type: ignore[method-assign]
+
+    async def advance(self, seconds: float, step: float = 1.0) -> None:
+        """Let `seconds` of simulated time pass in steps of `step` seconds."""
+        target = self.offset + seconds
+        while self.offset < target:
+            self.offset = min(target, self.offset + step)
+            await asyncio.sleep(0.02)
+            await self.hass.async_block_till_done()
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -312,11 +322,10 @@ async def measure_polling(
 ) -> None:
     """Staleness with the safety poll only vs push; REST calls in 10 simulated minutes."""
     coordinator = entry.runtime_data
+    clock = VirtualClock(hass)
     # Minutes of simulated time with a healthy websocket.
     simulator.clear_requests()
-    base = dt_util.utcnow()
-    for second in range(scale.simulated_minutes * 60 + 1):
-        await advance(hass, base, second)
+    await clock.advance(scale.simulated_minutes * 60)
     assert coordinator.listener.stats.connects == 1, "the websocket did not stay up"
     rest_calls = [r for r in simulator.requests if not r.websocket]
     activity_polls = [r for r in rest_calls if r.path == "/activities"]
@@ -329,11 +338,9 @@ async def measure_polling(
     entity_id = activity_entity_id(hass, uuid)
     assert entity_id is not None
     staleness: list[float] = []
-    base = dt_util.utcnow()
-    clock = 0.0
     for sample in range(scale.polling_samples):
-        clock += 7.3 * (sample + 1) % 30  # change at varying points of the interval
-        await advance(hass, base, clock)
+        # Change at varying points of the poll interval.
+        await clock.advance(7.3 * (sample + 1) % 30, step=0.5)
         value = sample % 90 + 5
         simulator.set_activities_silently(
             [
@@ -341,23 +348,16 @@ async def measure_polling(
                 for key, activity in simulator.activities.items()
             ]
         )
-        changed_at = clock
+        changed_at = clock.offset
         while hass.states.get(entity_id).state != str(value):
-            clock += 0.5
-            await advance(hass, base, clock)
-            assert clock - changed_at < 120, "the fallback poll never came"
-        staleness.append(clock - changed_at)
+            await clock.advance(0.5, step=0.5)
+            assert clock.offset - changed_at < 120, "the fallback poll never came"
+        staleness.append(clock.offset - changed_at)
     simulator.websocket_enabled = True
-    for _ in range(70):  # past the longest backoff delay (60 s), in small steps
-        clock += 1
-        await advance(hass, base, clock)
-        if (
-            coordinator.listener.stats.connected
-            and not coordinator.listener.backoff.attempt
-        ):
-            break
+    while not coordinator.listener.stats.connected:  # past the longest backoff (60 s)
+        await clock.advance(1)
+        assert clock.offset < 10_000, "the websocket never came back"
     await simulator.wait_for_websockets(1)
-    await wait_for(hass, lambda: coordinator.listener.stats.connected)
     push_ms = statistics.median(r["median_ms"] for r in results.latency)
     poll_ms = statistics.mean(staleness) * 1000
     results.polling = {
