@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
 type PlexActivitiesConfigEntry = ConfigEntry[PlexActivitiesCoordinator]
 
 ISSUE_WEBSOCKET = "websocket_unavailable"
+# A resync applies at most this many seconds of changes before yielding to the loop.
+RECONCILE_SLICE_SECONDS = 0.005
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,7 +147,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             self._set_server_available(available=False, error=err)
             return self.activities
         self._set_server_available(available=True)
-        self._reconcile(activities)
+        await self._async_reconcile(activities)
         self._check_websocket_issue()
         return self.activities
 
@@ -323,12 +326,26 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             LOGGER.warning("Plex server %s is unavailable: %s", self.client.url, error)
         self.async_update_listeners()
 
-    def _reconcile(self, activities: list[Activity]) -> None:
+    async def _async_reconcile(self, activities: list[Activity]) -> None:
+        """Apply a REST snapshot; thousands of changes are applied in slices.
+
+        Each started or ended activity fires an event and writes entities, so a big
+        resync (after an outage) yields to the event loop every few milliseconds.
+        """
         current = {activity.uuid for activity in activities}
-        for uuid in [uuid for uuid in self.activities if uuid not in current]:
+        gone = [uuid for uuid in self.activities if uuid not in current]
+        loop = self.hass.loop
+        deadline = loop.time() + RECONCILE_SLICE_SECONDS
+        for index, uuid in enumerate(gone):
             self._end(uuid, None)
-        for activity in activities:
+            if index % 16 == 15 and loop.time() >= deadline:
+                await asyncio.sleep(0)
+                deadline = loop.time() + RECONCILE_SLICE_SECONDS
+        for index, activity in enumerate(activities):
             self._upsert(activity)
+            if index % 16 == 15 and loop.time() >= deadline:
+                await asyncio.sleep(0)
+                deadline = loop.time() + RECONCILE_SLICE_SECONDS
 
     def _upsert(self, activity: Activity) -> None:
         tracked = self.activities.get(activity.uuid)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import PERCENTAGE
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
@@ -20,11 +22,16 @@ from .coordinator import (
 from .entity import PlexActivitiesEntity
 
 if TYPE_CHECKING:
-    import asyncio
-
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 PARALLEL_UPDATES = 0
+
+# New activity sensors are handed to Home Assistant in slices of this many seconds.
+ADD_SLICE_SECONDS: Final = 0.005
+# Sensors are added while the entry is being set up or is loaded, not once it unloads.
+_ADDING_STATES: Final = frozenset(
+    {ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED}
+)
 
 ACTIVITY_KEY_PREFIX: Final = "activity_"
 
@@ -58,30 +65,81 @@ async def async_setup_entry(
         if uuid is not None and uuid not in coordinator.activities:
             registry.async_remove(registry_entry.entity_id)
 
-    # The sensors this platform created, by uuid, until their activity ends.
-    sensors: dict[str, PlexActivitySensor] = {}
+    adder = _ActivitySensorAdder(hass, entry, async_add_entities)
+    entry.async_on_unload(coordinator.async_add_lifecycle_listener(adder.lifecycle))
+    entry.async_on_unload(adder.pending.clear)
+    async_add_entities([PlexActivitiesSummarySensor(coordinator)])
+    adder.schedule()
+
+
+class _ActivitySensorAdder:
+    """Adds a sensor when an activity starts, in slices, and removes it when it ends.
+
+    Home Assistant adds entities one after the other without yielding, so a burst of
+    thousands (a resync after an outage, a mass scan) is handed over in slices of
+    ADD_SLICE_SECONDS. A sensor is built when its turn comes, from the activity as it
+    is then; an activity that ends before its turn never gets one.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: PlexActivitiesConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        """Start with the activities already running."""
+        self._hass = hass
+        self._entry = entry
+        self._coordinator = entry.runtime_data
+        self._async_add_entities = async_add_entities
+        # The sensors added, by uuid, until their activity ends.
+        self._sensors: dict[str, PlexActivitySensor] = {}
+        # Activities that started but have no sensor yet, oldest first.
+        self.pending: dict[str, None] = dict.fromkeys(self._coordinator.activities)
+        self._task: asyncio.Task[None] | None = None
 
     @callback
-    def add(tracked: TrackedActivity) -> PlexActivitySensor:
-        sensor = sensors[tracked.activity.uuid] = PlexActivitySensor(
-            coordinator, tracked
-        )
-        return sensor
-
-    @callback
-    def lifecycle(kind: Lifecycle, tracked: TrackedActivity) -> None:
+    def lifecycle(self, kind: Lifecycle, tracked: TrackedActivity) -> None:
+        """Queue a started activity; remove the sensor of one that ended."""
+        uuid = tracked.activity.uuid
         if kind is Lifecycle.STARTED:
-            async_add_entities([add(tracked)])
-        elif (sensor := sensors.pop(tracked.activity.uuid, None)) is not None:
+            self.pending[uuid] = None
+            self.schedule()
+        elif uuid in self.pending:  # ended before its sensor was added: no trace
+            del self.pending[uuid]
+        elif (sensor := self._sensors.pop(uuid, None)) is not None:
             sensor.async_activity_ended()
 
-    entry.async_on_unload(coordinator.async_add_lifecycle_listener(lifecycle))
-    async_add_entities(
-        [
-            PlexActivitiesSummarySensor(coordinator),
-            *(add(tracked) for tracked in coordinator.activities.values()),
-        ]
-    )
+    @callback
+    def schedule(self) -> None:
+        """Start adding the pending sensors, unless already under way."""
+        if self._task is None and self.pending:
+            # Not started eagerly: the activities that start in the same loop turn
+            # (a resync, a burst of frames) are then added by this one task.
+            self._task = self._entry.async_create_task(
+                self._hass,
+                self._add_pending(),
+                f"{DOMAIN} add activity sensors",
+                eager_start=False,
+            )
+
+    async def _add_pending(self) -> None:
+        loop = self._hass.loop
+        pending = self.pending
+        try:
+            while pending and self._entry.state in _ADDING_STATES:
+                deadline = loop.time() + ADD_SLICE_SECONDS
+                while pending and loop.time() < deadline:
+                    uuid = next(iter(pending))
+                    del pending[uuid]
+                    if (tracked := self._coordinator.activities.get(uuid)) is not None:
+                        sensor = PlexActivitySensor(self._coordinator, tracked)
+                        self._sensors[uuid] = sensor
+                        self._async_add_entities([sensor])
+                if pending:
+                    await asyncio.sleep(0)
+        finally:
+            self._task = None
 
 
 class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):

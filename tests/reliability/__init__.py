@@ -1,0 +1,1 @@
+"""Reliability and security: fault injection through the whole integration."""
