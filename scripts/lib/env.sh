@@ -33,7 +33,9 @@ ensure_venv() {
   # One build at a time per venv: concurrent runs wait instead of clobbering it.
   exec {lock_fd}>"$PLEX_ACTIVITIES_CACHE/venvs/.$name.lock"
   flock "$lock_fd"
-  if [[ ! -x "$venv/bin/python" || "$(cat "$venv/.requirements-digest" 2>/dev/null)" != "$digest" ]]; then
+  # The digest is written last, so it marks a complete build. (Not `-x bin/python`: when
+  # Python comes from the Debian root, that link points into the root and looks broken here.)
+  if [[ "$(cat "$venv/.requirements-digest" 2>/dev/null)" != "$digest" ]]; then
     printf '[env] building %s from %s (once per change of requirements)\n' "$venv" "$requirements" >&2
     rm -rf "$venv"
     mkdir -p "$PLEX_ACTIVITIES_CACHE/venvs"
