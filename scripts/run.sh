@@ -52,7 +52,8 @@ if [[ "$mode" == check ]]; then
   profile=""
   cleanup_browser() {
     [[ -n "$browser_pid" ]] && kill "$browser_pid" 2>/dev/null && wait "$browser_pid" 2>/dev/null
-    [[ -n "$profile" ]] && rm -rf "$profile"
+    # Chromium's helpers may still be writing to the profile for a moment.
+    [[ -n "$profile" ]] && { sleep 1; rm -rf "$profile" 2>/dev/null || rm -rf "$profile" 2>/dev/null; }
     return 0
   }
   trap cleanup_browser EXIT
