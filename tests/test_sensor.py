@@ -184,6 +184,7 @@ async def test_resync_after_reconnect(
     assert activity_entity_id(hass, ending) is not None
 
     await simulator.drop_websockets()
+    simulator.clear_requests()
     simulator.set_activities_silently(
         [
             {**simulator.activities[staying], "progress": 55},
@@ -206,6 +207,8 @@ async def test_resync_after_reconnect(
     assert activity_entity_id(hass, ending) is None
     assert hass.states.get(activity_entity_id(hass, staying)).state == "55"
     assert hass.states.get(SUMMARY).state == "2"
+    # A clean close costs one REST resync: the one after reconnecting.
+    assert [r.path for r in simulator.requests if not r.websocket] == ["/activities"]
 
 
 async def test_stale_registry_entries_removed_at_setup(
@@ -228,6 +231,7 @@ async def test_stale_registry_entries_removed_at_setup(
     await hass.async_block_till_done()
     assert activity_entity_id(hass, "gone-1") is None
     assert activity_entity_id(hass, "gone-2") is None
+    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
     assert activity_entity_id(hass, running) is not None
     assert hass.states.get(activity_entity_id(hass, running)) is not None
 
@@ -258,3 +262,34 @@ async def test_thousand_lifecycles_leave_no_trace(
     ]
     assert sorted(hass.states.async_entity_ids("sensor")) == [SUMMARY]
     assert init_integration.runtime_data.activities == {}
+    # Not even the registry's tombstones of removed entities remain.
+    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
+
+
+async def test_stale_snapshot_never_overrides_a_push(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """A REST snapshot taken before a push neither revives nor ends what it pushed."""
+    coordinator = init_integration.runtime_data
+    ending = simulator.start_activity(title="Scanning Movies", progress=10)
+    updating = simulator.start_activity(title="Scanning Music", progress=10)
+    await settle(hass, simulator)
+    # A poll fetches its snapshot...
+    fetched_at = coordinator._push_seq
+    snapshot = await coordinator.client.activities()
+    # ...while pushes end one activity, update another and start a third...
+    simulator.end_activity(ending)
+    simulator.update_activity(updating, progress=60)
+    started = simulator.start_activity(title="Scanning Photos")
+    await settle(hass, simulator)
+    # ...and applies the snapshot only afterwards.
+    await coordinator._async_reconcile(snapshot, fetched_at)
+    await hass.async_block_till_done()
+    assert activity_entity_id(hass, ending) is None
+    assert hass.states.get(activity_entity_id(hass, updating)).state == "60"
+    assert activity_entity_id(hass, started) is not None
+    assert set(coordinator.activities) == {updating, started}
+    # A snapshot taken after the pushes applies normally (and settles them).
+    await coordinator.async_refresh()
+    assert set(coordinator.activities) == {updating, started}
+    assert coordinator._pushed == {}

@@ -115,6 +115,12 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         self._lifecycle_listeners: list[LifecycleListener] = []
         self._any_update_listeners: list[CALLBACK_TYPE] = []
         self._websocket_down_since: datetime | None = dt_util.utcnow()
+        # Push events are numbered; a REST snapshot fetched before an activity's latest
+        # push is older than what the push said, so it must not override it.
+        # Whether the polls run at the 30 s cadence (they do until the websocket is up).
+        self._fallback_polling = True
+        self._push_seq = 0
+        self._pushed: dict[str, int] = {}
         self._library_refresh_pending = False
 
     # --- REST --------------------------------------------------------------------
@@ -137,6 +143,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
     @override
     async def _async_update_data(self) -> dict[str, TrackedActivity]:
         """Resync the activities over REST."""
+        fetched_at = self._push_seq
         try:
             activities = await self.client.activities()
         except PlexAuthenticationError as err:
@@ -147,7 +154,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             self._set_server_available(available=False, error=err)
             return self.activities
         self._set_server_available(available=True)
-        await self._async_reconcile(activities)
+        await self._async_reconcile(activities, fetched_at)
         self._check_websocket_issue()
         return self.activities
 
@@ -216,6 +223,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
                 translation_placeholders={"title": uuid},
             ) from err
         except PlexNotFoundError as err:
+            self._mark_newer_than_rest(uuid)
             self._end(uuid, None)
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -234,6 +242,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
                 translation_placeholders={"error": str(err)},
             ) from err
         # Plex confirms with an `ended` notification; don't wait for it.
+        self._mark_newer_than_rest(uuid)
         self._end(uuid, None)
 
     # --- websocket ---------------------------------------------------------------
@@ -258,6 +267,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         """Resync after every (re)connect; a failure counts as a failed connection."""
         LOGGER.debug("Notification websocket to %s connected", self.client.url)
         self._websocket_down_since = None
+        self._fallback_polling = False
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         self.update_interval = SAFETY_POLL_INTERVAL
         await self.async_refresh()
@@ -272,15 +282,21 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             )
             self._websocket_down_since = dt_util.utcnow()
             self.update_interval = FALLBACK_POLL_INTERVAL
-        if self.server_available and not isinstance(
-            error, PlexAuthenticationError | PlexWebsocketRefusedError
+        if error is None or isinstance(error, PlexAuthenticationError):
+            # A clean close is followed at once by a reconnect, which resyncs.
+            return
+        if self._fallback_polling and (
+            isinstance(error, PlexWebsocketRefusedError) or not self.server_available
         ):
-            # Find out at once whether the server itself is gone. The listener's
-            # backoff already spaces these out, so no debouncing on top. A refused
-            # handshake (a proxy without websocket support) says nothing about Plex.
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_refresh(), f"{DOMAIN} resync"
-            )
+            # The 30 s polls run already; a refused upgrade (a proxy without
+            # websocket support) says nothing about Plex itself.
+            return
+        # Ask REST now: it tells whether Plex itself is gone, and it moves the polls to
+        # the 30 s cadence. The listener's backoff spaces these out.
+        self._fallback_polling = True
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_refresh(), f"{DOMAIN} resync"
+        )
 
     @property
     def _issue_id(self) -> str:
@@ -307,10 +323,16 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
     @callback
     def _handle_events(self, events: Sequence[ActivityEvent]) -> None:
         for event in events:
+            self._mark_newer_than_rest(event.activity.uuid)
             if event.type is ActivityEventType.ENDED:
                 self._end(event.activity.uuid, event.activity)
             else:
                 self._upsert(event.activity)
+
+    def _mark_newer_than_rest(self, uuid: str) -> None:
+        """Note that this activity's state is newer than any REST snapshot in flight."""
+        self._push_seq += 1
+        self._pushed[uuid] = self._push_seq
 
     # --- state and dispatch ------------------------------------------------------
 
@@ -326,26 +348,38 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             LOGGER.warning("Plex server %s is unavailable: %s", self.client.url, error)
         self.async_update_listeners()
 
-    async def _async_reconcile(self, activities: list[Activity]) -> None:
-        """Apply a REST snapshot; thousands of changes are applied in slices.
+    async def _async_reconcile(
+        self, activities: list[Activity], fetched_at: int
+    ) -> None:
+        """Apply a REST snapshot taken when `fetched_at` push events had been applied.
 
+        Activities pushed since then keep their pushed state: the snapshot is older.
         Each started or ended activity fires an event and writes entities, so a big
         resync (after an outage) yields to the event loop every few milliseconds.
         """
+        pushed = self._pushed
+
+        def newer(uuid: str) -> bool:
+            return pushed.get(uuid, 0) > fetched_at
+
         current = {activity.uuid for activity in activities}
         gone = [uuid for uuid in self.activities if uuid not in current]
         loop = self.hass.loop
         deadline = loop.time() + RECONCILE_SLICE_SECONDS
         for index, uuid in enumerate(gone):
-            self._end(uuid, None)
+            if not newer(uuid):
+                self._end(uuid, None)
             if index % 16 == 15 and loop.time() >= deadline:
                 await asyncio.sleep(0)
                 deadline = loop.time() + RECONCILE_SLICE_SECONDS
         for index, activity in enumerate(activities):
-            self._upsert(activity)
+            if not newer(activity.uuid):
+                self._upsert(activity)
             if index % 16 == 15 and loop.time() >= deadline:
                 await asyncio.sleep(0)
                 deadline = loop.time() + RECONCILE_SLICE_SECONDS
+        # What was pushed before this snapshot is settled by it.
+        self._pushed = {uuid: seq for uuid, seq in pushed.items() if seq > fetched_at}
 
     def _upsert(self, activity: Activity) -> None:
         tracked = self.activities.get(activity.uuid)

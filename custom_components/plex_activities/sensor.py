@@ -47,6 +47,20 @@ def uuid_from_unique_id(machine_identifier: str, unique_id: str) -> str | None:
     return unique_id.removeprefix(prefix) if unique_id.startswith(prefix) else None
 
 
+@callback
+def forget_entity(registry: er.EntityRegistry, entity_id: str) -> None:
+    """Remove an activity sensor from the registry, tombstone included.
+
+    The registry keeps a record of every removed entity so that one coming back gets
+    its old settings; an activity's uuid never comes back, so that record would only
+    pile up (in memory and in `.storage`) with every activity that ever ran.
+    """
+    if (entry := registry.async_get(entity_id)) is None:
+        return
+    registry.async_remove(entity_id)
+    registry.deleted_entities.pop((entry.domain, entry.platform, entry.unique_id), None)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: PlexActivitiesConfigEntry,
@@ -63,7 +77,7 @@ async def async_setup_entry(
             continue
         uuid = uuid_from_unique_id(machine_identifier, registry_entry.unique_id)
         if uuid is not None and uuid not in coordinator.activities:
-            registry.async_remove(registry_entry.entity_id)
+            forget_entity(registry, registry_entry.entity_id)
 
     adder = _ActivitySensorAdder(hass, entry, async_add_entities)
     entry.async_on_unload(coordinator.async_add_lifecycle_listener(adder.lifecycle))
@@ -195,7 +209,7 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
     async def _async_remove_for_good(self) -> None:
         """Leave the state machine and the entity registry: no trace of the activity."""
         if self.registry_entry is not None:
-            er.async_get(self.hass).async_remove(self.entity_id)
+            forget_entity(er.async_get(self.hass), self.entity_id)
         await self.async_remove(force_remove=True)
 
     @callback
