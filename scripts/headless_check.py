@@ -419,6 +419,26 @@ async def cancel_activity(ha: HomeAssistantClient) -> None:
     log(f"{cancelled} disappeared")
 
 
+async def wait_for_settled_entries(ha: HomeAssistantClient) -> None:
+    """Wait until no config entry is still setting up.
+
+    Onboarding adds Radio Browser and Met.no, which retry their (here unreachable)
+    servers for a while; stopping Home Assistant in the middle of such a setup makes it
+    log a traceback that has nothing to do with this integration.
+    """
+
+    async def settled() -> bool:
+        _, entries = await ha.request("GET", "/api/config/config_entries/entry")
+        busy = [
+            e["domain"]
+            for e in entries
+            if e["state"] in {"setup_in_progress", "unload_in_progress"}
+        ]
+        return not busy
+
+    await wait_for("config entries to finish setting up", settled, timeout=180)
+
+
 async def _event_fired(ha: HomeAssistantClient, entity_id: str) -> bool:
     _, state = await ha.request("GET", f"/api/states/{entity_id}")
     return state["attributes"].get("event_type") in {"started", "ended"}
@@ -611,6 +631,7 @@ async def run(options: argparse.Namespace) -> None:
                 await take_screenshot(
                     session, ha, options.cdp_url, Path(options.screenshot)
                 )
+            await wait_for_settled_entries(ha)
     finally:
         status = await ha_proc.stop()
         log(f"Home Assistant stopped (exit status {status})")
@@ -638,6 +659,13 @@ def main() -> int:
         asyncio.run(run(options))
     except CheckError as err:
         print(f"\nHEADLESS CHECK FAILED: {err}", file=sys.stderr, flush=True)
+        return 1
+    except (aiohttp.ClientError, OSError, TimeoutError) as err:
+        print(
+            f"\nHEADLESS CHECK FAILED: {type(err).__name__}: {err}",
+            file=sys.stderr,
+            flush=True,
+        )
         return 1
     return 0
 
