@@ -5,23 +5,22 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 # Imported at module level on purpose: otherwise the `hass` fixture puts the harness's own
 # testing_config/custom_components first on sys.path and Home Assistant cannot find us.
 import custom_components.plex_activities  # noqa: F401
-from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
 from plex_simulator import PlexSimulator
 
-from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+from .const import FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+from .helpers import config_entry_for
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
 
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
     from syrupy.assertion import SnapshotAssertion
 
 
@@ -69,17 +68,7 @@ async def simulator(socket_enabled: None) -> AsyncIterator[PlexSimulator]:
 @pytest.fixture
 def mock_config_entry(simulator: PlexSimulator) -> MockConfigEntry:
     """Return a config entry pointing at the simulator."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=FRIENDLY_NAME,
-        unique_id=MACHINE_IDENTIFIER,
-        data={
-            CONF_URL: simulator.url,
-            CONF_TOKEN: TOKEN,
-            CONF_VERIFY_SSL: True,
-            CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
-        },
-    )
+    return config_entry_for(simulator)
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.plex_activities.const import DOMAIN
+from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
 
-from .const import MACHINE_IDENTIFIER
+from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -17,6 +19,23 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from plex_simulator import PlexSimulator
+
+
+def config_entry_for(
+    simulator: PlexSimulator, *, verify_ssl: bool = True
+) -> MockConfigEntry:
+    """Return a config entry for the simulator, as the config flow would create it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=FRIENDLY_NAME,
+        unique_id=MACHINE_IDENTIFIER,
+        data={
+            CONF_URL: simulator.url,
+            CONF_TOKEN: TOKEN,
+            CONF_VERIFY_SSL: verify_ssl,
+            CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
+        },
+    )
 
 
 def activity_entity_id(hass: HomeAssistant, uuid: str) -> str | None:

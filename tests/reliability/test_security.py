@@ -15,10 +15,9 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
+from homeassistant.const import CONF_TOKEN, CONF_VERIFY_SSL
 from homeassistant.exceptions import HomeAssistantError
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.plex_activities.api import (
     PlexAuthenticationError,
@@ -26,7 +25,6 @@ from custom_components.plex_activities.api import (
     PlexError,
 )
 from custom_components.plex_activities.const import (
-    CONF_CLIENT_IDENTIFIER,
     DOMAIN,
     SERVICE_CANCEL,
 )
@@ -35,8 +33,8 @@ from custom_components.plex_activities.diagnostics import (
 )
 from plex_simulator import PlexSimulator
 from tests import conftest
-from tests.const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.const import FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+from tests.helpers import activity_entity_id, config_entry_for, settle, wait_for
 from tests.tls import self_signed_server_context, tolerate_failed_handshakes
 
 if TYPE_CHECKING:
@@ -44,6 +42,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 
 def assert_token_in_header_only(simulator: PlexSimulator) -> None:
@@ -181,26 +180,11 @@ async def tls_simulator(
     await sim.stop()
 
 
-def tls_entry(simulator: PlexSimulator, *, verify_ssl: bool) -> MockConfigEntry:
-    """Return an entry for the https simulator."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=FRIENDLY_NAME,
-        unique_id=MACHINE_IDENTIFIER,
-        data={
-            CONF_URL: simulator.url,
-            CONF_TOKEN: TOKEN,
-            CONF_VERIFY_SSL: verify_ssl,
-            CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
-        },
-    )
-
-
 async def test_tls_verified_by_default(
     hass: HomeAssistant, tls_simulator: PlexSimulator
 ) -> None:
     """A certificate that does not verify stops setup with a clear error; never silently off."""
-    entry = tls_entry(tls_simulator, verify_ssl=True)
+    entry = config_entry_for(tls_simulator, verify_ssl=True)
     entry.add_to_hass(hass)
     with tolerate_failed_handshakes(asyncio.get_running_loop()):
         await hass.config_entries.async_setup(entry.entry_id)
@@ -217,7 +201,7 @@ async def test_tls_unverified_only_when_chosen(
     hass: HomeAssistant, tls_simulator: PlexSimulator
 ) -> None:
     """Turning verification off is an explicit choice of the entry, and then it works."""
-    entry = tls_entry(tls_simulator, verify_ssl=False)
+    entry = config_entry_for(tls_simulator, verify_ssl=False)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
