@@ -115,10 +115,10 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         self._lifecycle_listeners: list[LifecycleListener] = []
         self._any_update_listeners: list[CALLBACK_TYPE] = []
         self._websocket_down_since: datetime | None = dt_util.utcnow()
-        # Push events are numbered; a REST snapshot fetched before an activity's latest
-        # push is older than what the push said, so it must not override it.
         # Whether the polls run at the 30 s cadence (they do until the websocket is up).
         self._fallback_polling = True
+        # Push events are numbered; a REST snapshot fetched before an activity's latest
+        # push is older than what the push said, so it must not override it.
         self._push_seq = 0
         self._pushed: dict[str, int] = {}
         self._library_refresh_pending = False
