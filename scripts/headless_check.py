@@ -516,6 +516,34 @@ class Browser:
                 return
 
 
+async def log_in(browser: Browser, ha: HomeAssistantClient) -> None:
+    """Put the check's tokens where the frontend keeps them (localStorage)."""
+    await browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    await browser.goto(f"{ha.base_url}/auth/authorize?response_type=code")
+    tokens = {
+        "access_token": ha.tokens["access_token"],
+        "refresh_token": ha.tokens["refresh_token"],
+        "token_type": "Bearer",
+        "expires_in": ha.tokens["expires_in"],
+        "expires": int(time.time() * 1000) + 1000 * ha.tokens["expires_in"],
+        "hassUrl": ha.base_url,
+        "clientId": ha.client_id,
+    }
+    await browser.evaluate(
+        f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))})"
+    )
+
+
+async def save_screenshot(browser: Browser, path: Path) -> None:
+    """Capture the page as PNG."""
+    shot = await browser.send("Page.captureScreenshot", {"format": "png"})
+    await asyncio.to_thread(path.write_bytes, base64.b64decode(shot["data"]))
+    log(f"screenshot saved to {path}")
+
+
 async def take_screenshot(
     session: aiohttp.ClientSession,
     ha: HomeAssistantClient,
@@ -524,33 +552,114 @@ async def take_screenshot(
 ) -> None:
     """Log the browser in with the check's tokens and capture the demo dashboard."""
     async with Browser(session, cdp_url) as browser:
-        await browser.send(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
-        )
-        # The frontend keeps its tokens in localStorage; put ours there on its origin.
-        await browser.goto(f"{ha.base_url}/auth/authorize?response_type=code")
-        tokens = {
-            "access_token": ha.tokens["access_token"],
-            "refresh_token": ha.tokens["refresh_token"],
-            "token_type": "Bearer",
-            "expires_in": ha.tokens["expires_in"],
-            "expires": int(time.time() * 1000) + 1000 * ha.tokens["expires_in"],
-            "hassUrl": ha.base_url,
-            "clientId": ha.client_id,
-        }
-        await browser.evaluate(
-            f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(tokens))})"
-        )
+        await log_in(browser, ha)
         await browser.goto(f"{ha.base_url}/dashboard-plex/0")
         # The frontend renders after its websocket connects; give the cards time.
         await asyncio.sleep(10)
         where = await browser.evaluate("location.pathname")
         if where != "/dashboard-plex/0":
             raise CheckError(f"the browser ended up at {where}, not the dashboard")
-        shot = await browser.send("Page.captureScreenshot", {"format": "png"})
-    await asyncio.to_thread(path.write_bytes, base64.b64decode(shot["data"]))
-    log(f"screenshot saved to {path}")
+        await save_screenshot(browser, path)
+
+
+# Finds the card's rows through every shadow root of the frontend.
+_CARD_ROWS_JS = """
+(() => {
+  const found = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.tagName === 'PLEX-ACTIVITIES-CARD' && el.shadowRoot) {
+        found.push(el);
+      } else if (el.shadowRoot) {
+        walk(el.shadowRoot);
+      }
+    }
+  };
+  walk(document);
+  if (!found.length) return null;
+  return [...found[0].shadowRoot.querySelectorAll('li[data-uuid]')].map((li) => ({
+    uuid: li.dataset.uuid,
+    title: li.querySelector('.title')?.textContent ?? '',
+    progress: li.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow'),
+    cancellable: !!li.querySelector('button.cancel'),
+  }));
+})()
+"""
+
+# Clicks a button of one row ("cancel", then "yes") inside the card's shadow root.
+_CARD_CLICK_JS = """
+((uuid, button) => {
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.tagName === 'PLEX-ACTIVITIES-CARD' && el.shadowRoot) return el;
+      if (el.shadowRoot) { const card = walk(el.shadowRoot); if (card) return card; }
+    }
+    return null;
+  };
+  const card = walk(document);
+  const target = card?.shadowRoot
+    .querySelector(`li[data-uuid="${uuid}"] button.${button}`);
+  if (!target) return false;
+  target.click();
+  return true;
+})(%s, %s)
+"""
+
+
+async def check_card(
+    session: aiohttp.ClientSession,
+    ha: HomeAssistantClient,
+    cdp_url: str,
+    path: Path,
+) -> None:
+    """The dashboard card in a real browser: rows, live progress, cancel."""
+    async with Browser(session, cdp_url) as browser:
+        await log_in(browser, ha)
+        await browser.goto(f"{ha.base_url}/dashboard-plex/card")
+
+        async def rows() -> list[dict[str, Any]] | None:
+            return await browser.evaluate(_CARD_ROWS_JS) or None
+
+        first = await wait_for("the card to show the simulator's activities", rows)
+        log(f"card shows {len(first)} activities: {[r['title'] for r in first]}")
+        before = {r["uuid"]: r["progress"] for r in first}
+
+        async def progress_moved() -> str | None:
+            for row in await rows() or []:
+                old = before.get(row["uuid"])
+                if old is not None and row["progress"] not in (None, old):
+                    return f"{row['title']}: {old} -> {row['progress']}"
+            return None
+
+        moved = await wait_for(
+            "a progress change in the card, without reload", progress_moved
+        )
+        log(f"card progress moved without reload: {moved}")
+
+        async def cancellable_row() -> dict[str, Any] | None:
+            return next((r for r in await rows() or [] if r["cancellable"]), None)
+
+        row = await wait_for("a cancellable activity in the card", cancellable_row)
+        await save_screenshot(browser, path)
+        uuid = json.dumps(row["uuid"])
+        if not await browser.evaluate(_CARD_CLICK_JS % (uuid, json.dumps("cancel"))):
+            raise CheckError("the card's cancel button could not be clicked")
+        if not await browser.evaluate(_CARD_CLICK_JS % (uuid, json.dumps("yes"))):
+            raise CheckError("the card's confirmation could not be clicked")
+
+        async def row_gone() -> bool:
+            return all(r["uuid"] != row["uuid"] for r in await rows() or [])
+
+        await wait_for(f"{row['title']!r} to leave the card after cancel", row_gone)
+
+        async def entity_gone() -> bool:
+            states = await ha.states()
+            return all(
+                s["attributes"].get("uuid") != row["uuid"] for s in states.values()
+            )
+
+        await wait_for("the cancelled activity's entity to go", entity_gone)
+        log(f"cancelled {row['title']!r} from the card; its row and entity are gone")
 
 
 def check_log(ha_proc: Process, config: Path, token: str) -> None:
@@ -630,6 +739,12 @@ async def run(options: argparse.Namespace) -> None:
             if options.cdp_url and options.screenshot:
                 await take_screenshot(
                     session, ha, options.cdp_url, Path(options.screenshot)
+                )
+                await check_card(
+                    session,
+                    ha,
+                    options.cdp_url,
+                    Path(options.screenshot).with_name("screenshot-card.png"),
                 )
             await wait_for_settled_entries(ha)
     finally:

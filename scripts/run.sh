@@ -8,7 +8,8 @@
 #                 add the integration, watch activities, cancel one, check the log; exit 0/1
 #   --ha-port, --sim-port  ports (check: default free ones; run: 8123 (set in config/)
 #                 and 32400)
-#   --screenshot  with --check: also capture docs/screenshot-dashboard.png with Debian's
+#   --screenshot  with --check: also capture docs/screenshot-dashboard.png, and test the
+#                 dashboard card in a real browser (docs/screenshot-card.png), with Debian's
 #                 chromium (installed with apt-get when missing)
 #
 # The first run provisions Python 3.14 (scripts/python314.sh, with a compiler for Home
@@ -60,6 +61,7 @@ if [[ "$mode" == check ]]; then
   if ((screenshot)); then
     if ! command -v chromium >/dev/null 2>&1; then
       echo "[run] installing Debian's chromium for the screenshot" >&2
+      apt-get update -qq >&2
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
     fi
     profile="$(mktemp -d)"
