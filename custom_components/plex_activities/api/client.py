@@ -6,12 +6,14 @@ import asyncio
 from contextlib import asynccontextmanager
 import json
 import ssl
+import time
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
 import aiohttp
 from yarl import URL
 
+from .cooperative import yield_if_busy
 from .exceptions import (
     PlexAuthenticationError,
     PlexConnectionError,
@@ -28,7 +30,8 @@ from .models import (
     LibrarySection,
     ServerIdentity,
     ServerInfo,
-    parse_activities,
+    activity_entries,
+    parse_activity_entry,
     parse_library_sections,
 )
 
@@ -95,8 +98,20 @@ class PlexClient:
         return ServerInfo.from_json(await self._request("GET", "/"))
 
     async def activities(self) -> list[Activity]:
-        """Return the running activities (`GET /activities`)."""
-        return parse_activities(await self._request("GET", "/activities"))
+        """Return the running activities (`GET /activities`).
+
+        Entries that are not activities are left out. Thousands of them (a mass scan)
+        are parsed in slices, letting the event loop run in between.
+        """
+        entries = activity_entries(await self._request("GET", "/activities"))
+        activities: list[Activity] = []
+        busy_since = time.monotonic()
+        for index, entry in enumerate(entries):
+            if (activity := parse_activity_entry(entry)) is not None:
+                activities.append(activity)
+            if index % 64 == 63:
+                busy_since = await yield_if_busy(busy_since)
+        return activities
 
     async def library_sections(self) -> list[LibrarySection]:
         """Return the library sections (`GET /library/sections`)."""

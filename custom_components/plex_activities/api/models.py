@@ -161,20 +161,31 @@ def media_container(data: Any) -> JSONObject:
     return container
 
 
-def parse_activities(data: Any) -> list[Activity]:
-    """Parse `GET /activities`; entries that are not activities are left out."""
+def activity_entries(data: Any) -> list[Any]:
+    """Return the raw entries of `GET /activities`, each to parse with `parse_entry`."""
     entries = media_container(data).get("Activity", [])
     if isinstance(entries, Mapping):
-        entries = [entries]
+        return [entries]
     if not isinstance(entries, list):
         raise PlexInvalidResponseError("Activity is not a list")
-    activities: list[Activity] = []
-    for entry in entries:
-        try:
-            activities.append(Activity.from_json(entry))
-        except PlexInvalidResponseError:
-            continue
-    return activities
+    return entries
+
+
+def parse_activity_entry(entry: Any) -> Activity | None:
+    """Parse one entry of `GET /activities`; None if it is not an activity."""
+    try:
+        return Activity.from_json(entry)
+    except PlexInvalidResponseError:
+        return None
+
+
+def parse_activities(data: Any) -> list[Activity]:
+    """Parse `GET /activities`; entries that are not activities are left out."""
+    return [
+        activity
+        for entry in activity_entries(data)
+        if (activity := parse_activity_entry(entry)) is not None
+    ]
 
 
 def parse_library_sections(data: Any) -> list[LibrarySection]:

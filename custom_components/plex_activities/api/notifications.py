@@ -14,26 +14,11 @@ from typing import Any
 import aiohttp
 
 from .client import MAX_FRAME_BYTES, PlexClient
+from .cooperative import yield_if_busy
 from .exceptions import PlexAuthenticationError, PlexConnectionError, PlexError
 from .models import Activity, ActivityEvent, ActivityEventType
 
 _EVENT_TYPES = {member.value: member for member in ActivityEventType}
-
-# aiohttp hands out frames that are already buffered without suspending, so a burst of
-# thousands of frames would be applied in one go; the reader lets the event loop run
-# other work after this many seconds of applying frames.
-_YIELD_AFTER = 0.005
-
-
-async def _yield_if_busy(busy_since: float) -> float:
-    """Let the event loop run if frames were applied for `_YIELD_AFTER` seconds.
-
-    Return when the current slice of work began.
-    """
-    if time.monotonic() - busy_since < _YIELD_AFTER:
-        return busy_since
-    await asyncio.sleep(0)
-    return time.monotonic()
 
 
 class SkippedFrameError(Exception):
@@ -213,15 +198,15 @@ class NotificationListener:
         """Read frames until the server closes the connection or it dies.
 
         Keepalive: after `heartbeat` seconds without any frame a ping goes out, and a
-        connection that does not answer within half of that is declared dead. A burst of
-        buffered frames is applied in slices of `_YIELD_AFTER` seconds, so that it never
-        holds up the event loop for long.
+        connection that does not answer within half of that is declared dead. aiohttp
+        hands out buffered frames without suspending, so a burst of thousands is applied
+        in slices of `YIELD_AFTER` seconds, so that it never holds up the event loop.
         """
         stats = self.stats
         awaiting_pong = False
         busy_since = time.monotonic()
         while True:
-            busy_since = await _yield_if_busy(busy_since)
+            busy_since = await yield_if_busy(busy_since)
             try:
                 message = await websocket.receive(
                     timeout=self._heartbeat / 2 if awaiting_pong else self._heartbeat
