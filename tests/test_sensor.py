@@ -11,11 +11,13 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.plex_activities import sensor as sensor_module
 from custom_components.plex_activities.const import DOMAIN
 from tests.const import MACHINE_IDENTIFIER
 from tests.helpers import activity_entity_id, settle, wait_for
 
 if TYPE_CHECKING:
+    import pytest
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from plex_simulator import PlexSimulator
@@ -293,3 +295,93 @@ async def test_stale_snapshot_never_overrides_a_push(
     await coordinator.async_refresh()
     assert set(coordinator.activities) == {updating, started}
     assert coordinator._pushed == {}
+
+
+def listed_uuids(hass: HomeAssistant) -> list[str]:
+    """Return the uuids the summary sensor lists, in order."""
+    return [a["uuid"] for a in hass.states.get(SUMMARY).attributes["activities"]]
+
+
+async def test_sensors_capped_oldest_first(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the cap, activities wait for a sensor; the oldest waiting gets a freed one."""
+    monkeypatch.setattr(sensor_module, "MAX_ACTIVITY_SENSORS", 3)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await simulator.wait_for_websockets(1)
+    uuids = [simulator.start_activity(title=f"Scan {i}") for i in range(5)]
+    await settle(hass, simulator)
+
+    def with_sensor() -> list[str]:
+        return [uuid for uuid in uuids if activity_entity_id(hass, uuid) is not None]
+
+    assert with_sensor() == uuids[:3]
+    assert len(hass.states.async_entity_ids("sensor")) == 3 + 1
+    assert hass.states.get(SUMMARY).state == "5"
+    assert listed_uuids(hass) == uuids[:3]
+
+    # A waiting activity ends: no sensor changes, the count does.
+    simulator.end_activity(uuids[3])
+    await settle(hass, simulator)
+    assert with_sensor() == uuids[:3]
+    assert hass.states.get(SUMMARY).state == "4"
+
+    # One with a sensor ends: its sensor goes, the oldest waiting activity gets one.
+    simulator.update_activity(uuids[4], progress=42)
+    simulator.end_activity(uuids[1])
+    await settle(hass, simulator)
+    expected = [uuids[0], uuids[2], uuids[4]]
+    assert with_sensor() == expected
+    assert hass.states.get(activity_entity_id(hass, uuids[4])).state == "42"
+    assert listed_uuids(hass) == expected
+    assert len(hass.states.async_entity_ids("sensor")) == 3 + 1
+
+    # Every activity still counts and can be cancelled, with a sensor or not.
+    simulator.start_activity(uuid="late", title="Late", cancellable=True)
+    await settle(hass, simulator)
+    assert activity_entity_id(hass, "late") is None
+    await hass.services.async_call(
+        DOMAIN,
+        "cancel",
+        {"config_entry_id": mock_config_entry.entry_id, "activity_id": "late"},
+        blocking=True,
+    )
+    assert "late" not in simulator.activities
+    assert hass.states.get(SUMMARY).state == "3"
+
+
+async def test_waiting_activities_have_no_registry_entry_after_restart(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Entries of running activities past the cap go at setup, and come back later."""
+    monkeypatch.setattr(sensor_module, "MAX_ACTIVITY_SENSORS", 1)
+    mock_config_entry.add_to_hass(hass)
+    first = simulator.start_activity(title="First")
+    second = simulator.start_activity(title="Second")
+    for uuid in (first, second):
+        entity_registry.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"{MACHINE_IDENTIFIER}_activity_{uuid}",
+            config_entry=mock_config_entry,
+        )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await simulator.wait_for_websockets(1)
+    assert activity_entity_id(hass, first) is not None
+    assert activity_entity_id(hass, second) is None
+    assert hass.states.get(SUMMARY).state == "2"
+
+    simulator.end_activity(first)
+    await settle(hass, simulator)
+    assert activity_entity_id(hass, first) is None
+    assert hass.states.get(activity_entity_id(hass, second)).state == "0"
+    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]

@@ -20,8 +20,14 @@ SAFETY_POLL_INTERVAL: Final = timedelta(minutes=5)
 FALLBACK_POLL_INTERVAL: Final = timedelta(seconds=30)
 # Raise a repair issue when REST works but the websocket has not connected for this long.
 WEBSOCKET_REPAIR_AFTER: Final = timedelta(minutes=10)
-# The summary sensor lists every activity; progress-only changes reach it at most this often.
+# The summary sensor lists the activities; progress-only changes reach it at most this often.
 SUMMARY_COALESCE_SECONDS: Final = 1.0
+# At most this many activities of a server have a sensor of their own: the ones that have
+# run longest. The Activities sensor counts every activity and lists these; the others
+# get their sensor as those end. Plex seldom runs more than a handful at once, but a
+# server can report thousands (a mass scan), and thousands of entities appearing at once
+# would bloat the registry, the frontend's state and the garbage collector's work.
+MAX_ACTIVITY_SENSORS: Final = 1000
 
 ATTR_ACTIVITY_ID: Final = "activity_id"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"

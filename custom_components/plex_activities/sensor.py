@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
@@ -12,7 +13,12 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
 
-from .const import DOMAIN, KNOWN_ACTIVITY_TYPES, SUMMARY_COALESCE_SECONDS
+from .const import (
+    DOMAIN,
+    KNOWN_ACTIVITY_TYPES,
+    MAX_ACTIVITY_SENSORS,
+    SUMMARY_COALESCE_SECONDS,
+)
 from .coordinator import (
     Lifecycle,
     PlexActivitiesConfigEntry,
@@ -71,12 +77,14 @@ async def async_setup_entry(
     registry = er.async_get(hass)
     machine_identifier = coordinator.server.machine_identifier
 
-    # Activities that ended while Home Assistant was not watching leave no trace.
+    # Activities that ended while Home Assistant was not watching leave no trace, nor
+    # do running ones that will wait for a sensor (they get a new entry when they do).
+    keep = set(islice(coordinator.activities, MAX_ACTIVITY_SENSORS))
     for registry_entry in er.async_entries_for_config_entry(registry, entry.entry_id):
         if registry_entry.domain != "sensor":
             continue
         uuid = uuid_from_unique_id(machine_identifier, registry_entry.unique_id)
-        if uuid is not None and uuid not in coordinator.activities:
+        if uuid is not None and uuid not in keep:
             forget_entity(registry, registry_entry.entity_id)
 
     adder = _ActivitySensorAdder(hass, entry, async_add_entities)
@@ -89,10 +97,12 @@ async def async_setup_entry(
 class _ActivitySensorAdder:
     """Adds a sensor when an activity starts, in slices, and removes it when it ends.
 
-    Home Assistant adds entities one after the other without yielding, so a burst of
-    thousands (a resync after an outage, a mass scan) is handed over in slices of
-    ADD_SLICE_SECONDS. A sensor is built when its turn comes, from the activity as it
-    is then; an activity that ends before its turn never gets one.
+    At most MAX_ACTIVITY_SENSORS activities have a sensor, the oldest first; when one
+    of them ends, the oldest activity still waiting gets its sensor. Home Assistant adds
+    entities one after the other without yielding, so a burst (a resync after an
+    outage, a mass scan) is handed over in slices of ADD_SLICE_SECONDS. A sensor is
+    built when its turn comes, from the activity as it is then; an activity that ends
+    before its turn never gets one.
     """
 
     def __init__(
@@ -108,7 +118,7 @@ class _ActivitySensorAdder:
         self._async_add_entities = async_add_entities
         # The sensors added, by uuid, until their activity ends.
         self._sensors: dict[str, PlexActivitySensor] = {}
-        # Activities that started but have no sensor yet, oldest first.
+        # Activities that started but have no sensor (yet), oldest first.
         self.pending: dict[str, None] = dict.fromkeys(self._coordinator.activities)
         self._task: asyncio.Task[None] | None = None
 
@@ -121,13 +131,25 @@ class _ActivitySensorAdder:
             self.schedule()
         elif uuid in self.pending:  # ended before its sensor was added: no trace
             del self.pending[uuid]
+            self._forget(uuid)
         elif (sensor := self._sensors.pop(uuid, None)) is not None:
             sensor.async_activity_ended()
+            self.schedule()  # a place is free for the oldest activity waiting
+
+    @callback
+    def _forget(self, uuid: str) -> None:
+        """Remove a registry entry left from before a restart, if there is one."""
+        registry = er.async_get(self._hass)
+        unique_id = activity_unique_id(
+            self._coordinator.server.machine_identifier, uuid
+        )
+        if entity_id := registry.async_get_entity_id("sensor", DOMAIN, unique_id):
+            forget_entity(registry, entity_id)
 
     @callback
     def schedule(self) -> None:
         """Start adding the pending sensors, unless already under way."""
-        if self._task is None and self.pending:
+        if self._task is None and self._has_room():
             # Not started eagerly: the activities that start in the same loop turn
             # (a resync, a burst of frames) are then added by this one task.
             self._task = self._entry.async_create_task(
@@ -137,20 +159,23 @@ class _ActivitySensorAdder:
                 eager_start=False,
             )
 
+    def _has_room(self) -> bool:
+        return bool(self.pending) and len(self._sensors) < MAX_ACTIVITY_SENSORS
+
     async def _add_pending(self) -> None:
         loop = self._hass.loop
         pending = self.pending
         try:
-            while pending and self._entry.state in _ADDING_STATES:
+            while self._has_room() and self._entry.state in _ADDING_STATES:
                 deadline = loop.time() + ADD_SLICE_SECONDS
-                while pending and loop.time() < deadline:
+                while self._has_room() and loop.time() < deadline:
                     uuid = next(iter(pending))
                     del pending[uuid]
                     if (tracked := self._coordinator.activities.get(uuid)) is not None:
                         sensor = PlexActivitySensor(self._coordinator, tracked)
                         self._sensors[uuid] = sensor
                         self._async_add_entities([sensor])
-                if pending:
+                if self._has_room():
                     await asyncio.sleep(0)
         finally:
             self._task = None
@@ -244,7 +269,11 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
 
 
 class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
-    """How many activities run, with a compact list of them for dashboards."""
+    """How many activities run, with a compact list of them for dashboards.
+
+    The list holds the activities that have a sensor of their own: all of them, up to
+    MAX_ACTIVITY_SENSORS (the ones that have run longest).
+    """
 
     _attr_translation_key = "activities"
     _attr_state_class = SensorStateClass.MEASUREMENT
@@ -310,7 +339,7 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
     @property
     @override
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Return the running activities, oldest first."""
+        """Return the running activities that have a sensor, oldest first."""
         machine_identifier = self.coordinator.server.machine_identifier
         registry = er.async_get(self.hass)
         return {
@@ -327,7 +356,9 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
                         "sensor", DOMAIN, activity_unique_id(machine_identifier, a.uuid)
                     ),
                 }
-                for t in self.coordinator.activities.values()
+                for t in islice(
+                    self.coordinator.activities.values(), MAX_ACTIVITY_SENSORS
+                )
                 if (a := t.activity)
             ]
         }
