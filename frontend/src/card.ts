@@ -4,6 +4,7 @@
 import {
   type Activity,
   ProgressTracker,
+  countLabel,
   elapsedSeconds,
   findActivitiesSensor,
   formatDuration,
@@ -226,10 +227,7 @@ export class PlexActivitiesCard extends HTMLElement {
     }
     setText(this.statusEl, status);
     this.statusEl.classList.toggle("warning", warning);
-    setText(
-      this.countEl,
-      activities.length === 0 ? "" : `${activities.length} running`,
-    );
+    setText(this.countEl, countLabel(summary, activities.length));
 
     const keep = new Set(activities.map((a) => a.uuid));
     for (const [uuid, row] of this.rows) {

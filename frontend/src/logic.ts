@@ -69,6 +69,18 @@ export function readActivities(stateObj: StateLike | undefined): Activity[] {
 }
 
 /**
+ * The header's count: how many activities run. The sensor's state counts them all; its
+ * list holds only those with a sensor of their own (at most 1,000), so more may run than
+ * are listed. Empty when none run.
+ */
+export function countLabel(stateObj: StateLike | undefined, listed: number): string {
+  const state = Number(stateObj?.state);
+  const total = Number.isInteger(state) && state > listed ? state : listed;
+  if (total === 0) return "";
+  return total > listed ? `${total} running, ${listed} shown` : `${total} running`;
+}
+
+/**
  * A compact duration: "45s", "3m 05s", "1h 02m", "2d 3h". Negative or non-finite
  * input counts as zero.
  */

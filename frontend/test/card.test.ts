@@ -161,6 +161,12 @@ test("renders each activity: title, subtitle, library, progress bar", () => {
   assert.equal(b.querySelector(".percent")!.textContent, "");
 });
 
+test("more running than listed: the count says how many are shown", () => {
+  card.hass = makeHass([activity({ uuid: "a" }), activity({ uuid: "b" })], { state: "5000" });
+  assert.equal(qa("li").length, 2);
+  assert.equal(text(".count"), "5000 running, 2 shown");
+});
+
 test("the title option overrides the sensor's name", () => {
   card.setConfig({ type: "custom:plex-activities-card", entity: SUMMARY, title: "Plex" });
   card.hass = makeHass([]);

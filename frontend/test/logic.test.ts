@@ -4,6 +4,7 @@ import {
   MAX_SAMPLES,
   ProgressTracker,
   SAMPLE_WINDOW_MS,
+  countLabel,
   elapsedSeconds,
   findActivitiesSensor,
   formatDuration,
@@ -202,4 +203,16 @@ test("formatTimeLeft", () => {
   assert.equal(formatTimeLeft(null), "");
   assert.equal(formatTimeLeft(0.4), "almost done");
   assert.equal(formatTimeLeft(185), "about 3m 05s left");
+});
+
+test("countLabel: the sensor's count, and how many are shown when it lists fewer", () => {
+  const sensor = (state: string) => ({ state, attributes: { activities: [] } });
+  assert.equal(countLabel(sensor("0"), 0), "");
+  assert.equal(countLabel(sensor("2"), 2), "2 running");
+  assert.equal(countLabel(sensor("5000"), 100), "5000 running, 100 shown");
+  // The list is ahead of a stale or odd state: trust the list.
+  assert.equal(countLabel(sensor("1"), 2), "2 running");
+  assert.equal(countLabel(sensor("unavailable"), 0), "");
+  assert.equal(countLabel(sensor("2.5"), 1), "1 running");
+  assert.equal(countLabel(undefined, 0), "");
 });
