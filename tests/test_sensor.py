@@ -277,7 +277,7 @@ async def test_stale_snapshot_never_overrides_a_push(
     updating = simulator.start_activity(title="Scanning Music", progress=10)
     await settle(hass, simulator)
     # A poll fetches its snapshot...
-    fetched_at = coordinator._push_seq
+    fetched_at = coordinator.tracker.push_mark
     snapshot = await coordinator.client.activities()
     # ...while pushes end one activity, update another and start a third...
     simulator.end_activity(ending)
@@ -285,7 +285,7 @@ async def test_stale_snapshot_never_overrides_a_push(
     started = simulator.start_activity(title="Scanning Photos")
     await settle(hass, simulator)
     # ...and applies the snapshot only afterwards.
-    await coordinator._async_reconcile(snapshot, fetched_at)
+    await coordinator.tracker.async_apply_snapshot(snapshot, fetched_at)
     await hass.async_block_till_done()
     assert activity_entity_id(hass, ending) is None
     assert hass.states.get(activity_entity_id(hass, updating)).state == "60"
@@ -294,7 +294,7 @@ async def test_stale_snapshot_never_overrides_a_push(
     # A snapshot taken after the pushes applies normally (and settles them).
     await coordinator.async_refresh()
     assert set(coordinator.activities) == {updating, started}
-    assert coordinator._pushed == {}
+    assert coordinator.tracker.unsettled_pushes == 0
 
 
 def listed_uuids(hass: HomeAssistant) -> list[str]:

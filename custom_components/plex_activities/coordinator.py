@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -22,8 +18,6 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     Activity,
-    ActivityEvent,
-    ActivityEventType,
     NotificationListener,
     PlexAuthenticationError,
     PlexClient,
@@ -43,6 +37,7 @@ from .const import (
     SAFETY_POLL_INTERVAL,
     WEBSOCKET_REPAIR_AFTER,
 )
+from .tracker import ActivityTracker, LifecycleListener, TrackedActivity
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -52,35 +47,14 @@ if TYPE_CHECKING:
 type PlexActivitiesConfigEntry = ConfigEntry[PlexActivitiesCoordinator]
 
 ISSUE_WEBSOCKET = "websocket_unavailable"
-# A resync applies at most this many seconds of changes before yielding to the loop.
-RECONCILE_SLICE_SECONDS = 0.005
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TrackedActivity:
-    """An activity as Plex last reported it, and when Home Assistant first saw it."""
-
-    activity: Activity
-    started_at: datetime
-
-
-class Lifecycle(StrEnum):
-    """An activity appearing or going away."""
-
-    STARTED = "started"
-    ENDED = "ended"
-
-
-type LifecycleListener = Callable[[Lifecycle, TrackedActivity], None]
 
 
 class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]]):
-    """Holds the server's running activities and tells each entity about its own.
+    """Keeps a server's running activities current: pushed, resynced, cancelled.
 
     The websocket is the source of truth: every notification carries the whole activity
     and is applied directly. REST resyncs on every (re)connect and as a slow safety poll.
-    Updates are dispatched per activity, so one notification writes one entity at most,
-    and a notification that changes nothing writes nothing.
+    The activities and their listeners live in the `ActivityTracker`.
     """
 
     config_entry: PlexActivitiesConfigEntry
@@ -102,26 +76,24 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             always_update=False,
         )
         self.client = client
-        self.activities: dict[str, TrackedActivity] = {}
+        self.tracker = ActivityTracker()
         self.libraries: dict[str, LibrarySection] = {}
         self.server_available = True
         self.listener = NotificationListener(
             client,
-            on_events=self._handle_events,
+            on_events=self.tracker.apply_events,
             on_connected=self._async_websocket_connected,
             on_disconnected=self._websocket_disconnected,
         )
-        self._activity_listeners: dict[str, list[CALLBACK_TYPE]] = {}
-        self._lifecycle_listeners: list[LifecycleListener] = []
-        self._any_update_listeners: list[CALLBACK_TYPE] = []
         self._websocket_down_since: datetime | None = dt_util.utcnow()
         # Whether the polls run at the 30 s cadence (they do until the websocket is up).
         self._fallback_polling = True
-        # Push events are numbered; a REST snapshot fetched before an activity's latest
-        # push is older than what the push said, so it must not override it.
-        self._push_seq = 0
-        self._pushed: dict[str, int] = {}
         self._library_refresh_pending = False
+
+    @property
+    def activities(self) -> dict[str, TrackedActivity]:
+        """Return the running activities by uuid, oldest first."""
+        return self.tracker.activities
 
     # --- REST --------------------------------------------------------------------
 
@@ -143,7 +115,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
     @override
     async def _async_update_data(self) -> dict[str, TrackedActivity]:
         """Resync the activities over REST."""
-        fetched_at = self._push_seq
+        fetched_at = self.tracker.push_mark
         try:
             activities = await self.client.activities()
         except PlexAuthenticationError as err:
@@ -154,7 +126,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             self._set_server_available(available=False, error=err)
             return self.activities
         self._set_server_available(available=True)
-        await self._async_reconcile(activities, fetched_at)
+        await self.tracker.async_apply_snapshot(activities, fetched_at)
         self._check_websocket_issue()
         return self.activities
 
@@ -223,8 +195,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
                 translation_placeholders={"title": uuid},
             ) from err
         except PlexNotFoundError as err:
-            self._mark_newer_than_rest(uuid)
-            self._end(uuid, None)
+            self.tracker.end_now(uuid)
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="activity_not_found",
@@ -242,8 +213,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
                 translation_placeholders={"error": str(err)},
             ) from err
         # Plex confirms with an `ended` notification; don't wait for it.
-        self._mark_newer_than_rest(uuid)
-        self._end(uuid, None)
+        self.tracker.end_now(uuid)
 
     # --- websocket ---------------------------------------------------------------
 
@@ -320,21 +290,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             },
         )
 
-    @callback
-    def _handle_events(self, events: Sequence[ActivityEvent]) -> None:
-        for event in events:
-            self._mark_newer_than_rest(event.activity.uuid)
-            if event.type is ActivityEventType.ENDED:
-                self._end(event.activity.uuid, event.activity)
-            else:
-                self._upsert(event.activity)
-
-    def _mark_newer_than_rest(self, uuid: str) -> None:
-        """Note that this activity's state is newer than any REST snapshot in flight."""
-        self._push_seq += 1
-        self._pushed[uuid] = self._push_seq
-
-    # --- state and dispatch ------------------------------------------------------
+    # --- availability and listeners ----------------------------------------------
 
     def _set_server_available(
         self, *, available: bool, error: PlexError | None = None
@@ -348,92 +304,23 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             LOGGER.warning("Plex server %s is unavailable: %s", self.client.url, error)
         self.async_update_listeners()
 
-    async def _async_reconcile(
-        self, activities: list[Activity], fetched_at: int
-    ) -> None:
-        """Apply a REST snapshot taken when `fetched_at` push events had been applied.
-
-        Activities pushed since then keep their pushed state: the snapshot is older.
-        Each started or ended activity fires an event and writes entities, so a big
-        resync (after an outage) yields to the event loop every few milliseconds.
-        """
-        pushed = self._pushed
-
-        def newer(uuid: str) -> bool:
-            return pushed.get(uuid, 0) > fetched_at
-
-        current = {activity.uuid for activity in activities}
-        gone = [uuid for uuid in self.activities if uuid not in current]
-        loop = self.hass.loop
-        deadline = loop.time() + RECONCILE_SLICE_SECONDS
-        for index, uuid in enumerate(gone):
-            if not newer(uuid):
-                self._end(uuid, None)
-            if index % 16 == 15 and loop.time() >= deadline:
-                await asyncio.sleep(0)
-                deadline = loop.time() + RECONCILE_SLICE_SECONDS
-        for index, activity in enumerate(activities):
-            if not newer(activity.uuid):
-                self._upsert(activity)
-            if index % 16 == 15 and loop.time() >= deadline:
-                await asyncio.sleep(0)
-                deadline = loop.time() + RECONCILE_SLICE_SECONDS
-        # What was pushed before this snapshot is settled by it.
-        self._pushed = {uuid: seq for uuid, seq in pushed.items() if seq > fetched_at}
-
-    def _upsert(self, activity: Activity) -> None:
-        tracked = self.activities.get(activity.uuid)
-        if tracked is None:
-            tracked = TrackedActivity(activity=activity, started_at=dt_util.utcnow())
-            self.activities[activity.uuid] = tracked
-            for lifecycle_listener in list(self._lifecycle_listeners):
-                lifecycle_listener(Lifecycle.STARTED, tracked)
-        elif tracked.activity != activity:
-            self.activities[activity.uuid] = TrackedActivity(
-                activity=activity, started_at=tracked.started_at
-            )
-            for activity_listener in self._activity_listeners.get(activity.uuid, ()):
-                activity_listener()
-            for update_listener in self._any_update_listeners:
-                update_listener()
-
-    def _end(self, uuid: str, last: Activity | None) -> None:
-        tracked = self.activities.pop(uuid, None)
-        if tracked is None:
-            return
-        if last is not None:
-            tracked = TrackedActivity(activity=last, started_at=tracked.started_at)
-        for lifecycle_listener in list(self._lifecycle_listeners):
-            lifecycle_listener(Lifecycle.ENDED, tracked)
-
     @callback
     def async_add_activity_listener(
         self, uuid: str, update_callback: CALLBACK_TYPE
     ) -> CALLBACK_TYPE:
         """Call `update_callback` whenever this one activity changes."""
-        listeners = self._activity_listeners.setdefault(uuid, [])
-        listeners.append(update_callback)
-
-        @callback
-        def remove() -> None:
-            listeners.remove(update_callback)
-            if not listeners:
-                self._activity_listeners.pop(uuid, None)
-
-        return remove
+        return self.tracker.add_activity_listener(uuid, update_callback)
 
     @callback
     def async_add_lifecycle_listener(
         self, listener: LifecycleListener
     ) -> CALLBACK_TYPE:
         """Call `listener` when an activity starts or ends."""
-        self._lifecycle_listeners.append(listener)
-        return lambda: self._lifecycle_listeners.remove(listener)
+        return self.tracker.add_lifecycle_listener(listener)
 
     @callback
     def async_add_any_update_listener(
         self, update_callback: CALLBACK_TYPE
     ) -> CALLBACK_TYPE:
         """Call `update_callback` when any running activity changes (not starts/ends)."""
-        self._any_update_listeners.append(update_callback)
-        return lambda: self._any_update_listeners.remove(update_callback)
+        return self.tracker.add_any_update_listener(update_callback)

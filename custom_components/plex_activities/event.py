@@ -9,16 +9,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
 from .const import EVENT_ENDED, EVENT_STARTED
-from .coordinator import (
-    Lifecycle,
-    PlexActivitiesConfigEntry,
-    PlexActivitiesCoordinator,
-    TrackedActivity,
-)
 from .entity import PlexActivitiesEntity
+from .tracker import Lifecycle, TrackedActivity
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import PlexActivitiesConfigEntry, PlexActivitiesCoordinator
 
 PARALLEL_UPDATES = 0
 

@@ -19,16 +19,13 @@ from .const import (
     MAX_ACTIVITY_SENSORS,
     SUMMARY_COALESCE_SECONDS,
 )
-from .coordinator import (
-    Lifecycle,
-    PlexActivitiesConfigEntry,
-    PlexActivitiesCoordinator,
-    TrackedActivity,
-)
 from .entity import PlexActivitiesEntity
+from .tracker import Lifecycle, TrackedActivity
 
 if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+    from .coordinator import PlexActivitiesConfigEntry, PlexActivitiesCoordinator
 
 PARALLEL_UPDATES = 0
 

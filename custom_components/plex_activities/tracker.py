@@ -1,0 +1,174 @@
+"""The running activities: their state, who follows them, and how pushes meet snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+import time
+from typing import TYPE_CHECKING
+
+from homeassistant.core import CALLBACK_TYPE, callback
+from homeassistant.util import dt as dt_util
+
+from .api import Activity, ActivityEvent, ActivityEventType
+from .api.cooperative import yield_if_busy
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackedActivity:
+    """An activity as Plex last reported it, and when Home Assistant first saw it."""
+
+    activity: Activity
+    started_at: datetime
+
+
+class Lifecycle(StrEnum):
+    """An activity appearing or going away."""
+
+    STARTED = "started"
+    ENDED = "ended"
+
+
+type LifecycleListener = Callable[[Lifecycle, TrackedActivity], None]
+
+
+class ActivityTracker:
+    """The running activities of one server, oldest first, and their listeners.
+
+    Pushes (websocket events) are applied as they come and numbered: a REST snapshot
+    remembers how many had been applied when it was fetched (`push_mark`), and when it
+    is applied later it leaves alone every activity pushed since, because the push is
+    newer. Listeners hear per activity, so one change writes one entity at most, and a
+    change that changes nothing is not heard at all.
+    """
+
+    def __init__(self) -> None:
+        """Start with no activities."""
+        self.activities: dict[str, TrackedActivity] = {}
+        self._activity_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._lifecycle_listeners: list[LifecycleListener] = []
+        self._any_update_listeners: list[CALLBACK_TYPE] = []
+        self._push_seq = 0
+        self._pushed: dict[str, int] = {}
+
+    @property
+    def push_mark(self) -> int:
+        """Return how many pushes have been applied (take it before fetching a snapshot)."""
+        return self._push_seq
+
+    @property
+    def unsettled_pushes(self) -> int:
+        """Return how many activities were pushed since the last snapshot was fetched."""
+        return len(self._pushed)
+
+    # --- changes -----------------------------------------------------------------
+
+    @callback
+    def apply_events(self, events: Sequence[ActivityEvent]) -> None:
+        """Apply pushed events, in order."""
+        for event in events:
+            self._mark_pushed(event.activity.uuid)
+            if event.type is ActivityEventType.ENDED:
+                self._end(event.activity.uuid, event.activity)
+            else:
+                self._upsert(event.activity)
+
+    @callback
+    def end_now(self, uuid: str) -> None:
+        """End an activity known to be over (cancelled, or gone from Plex) like a push."""
+        self._mark_pushed(uuid)
+        self._end(uuid, None)
+
+    async def async_apply_snapshot(
+        self, activities: list[Activity], fetched_at: int
+    ) -> None:
+        """Apply a REST snapshot fetched when `push_mark` was `fetched_at`.
+
+        Activities pushed since then keep their pushed state: the snapshot is older.
+        Each started or ended activity is heard by entities, so a big snapshot (after an
+        outage) yields to the event loop every few milliseconds.
+        """
+        pushed = self._pushed
+
+        def newer(uuid: str) -> bool:
+            return pushed.get(uuid, 0) > fetched_at
+
+        current = {activity.uuid for activity in activities}
+        gone = [uuid for uuid in self.activities if uuid not in current]
+        busy_since = time.monotonic()
+        for index, uuid in enumerate(gone):
+            if not newer(uuid):
+                self._end(uuid, None)
+            if index % 16 == 15:
+                busy_since = await yield_if_busy(busy_since)
+        for index, activity in enumerate(activities):
+            if not newer(activity.uuid):
+                self._upsert(activity)
+            if index % 16 == 15:
+                busy_since = await yield_if_busy(busy_since)
+        # What was pushed before this snapshot is settled by it.
+        self._pushed = {uuid: seq for uuid, seq in pushed.items() if seq > fetched_at}
+
+    def _mark_pushed(self, uuid: str) -> None:
+        """Note that this activity's state is newer than any snapshot in flight."""
+        self._push_seq += 1
+        self._pushed[uuid] = self._push_seq
+
+    def _upsert(self, activity: Activity) -> None:
+        tracked = self.activities.get(activity.uuid)
+        if tracked is None:
+            tracked = TrackedActivity(activity=activity, started_at=dt_util.utcnow())
+            self.activities[activity.uuid] = tracked
+            for lifecycle_listener in list(self._lifecycle_listeners):
+                lifecycle_listener(Lifecycle.STARTED, tracked)
+        elif tracked.activity != activity:
+            self.activities[activity.uuid] = TrackedActivity(
+                activity=activity, started_at=tracked.started_at
+            )
+            for activity_listener in self._activity_listeners.get(activity.uuid, ()):
+                activity_listener()
+            for update_listener in self._any_update_listeners:
+                update_listener()
+
+    def _end(self, uuid: str, last: Activity | None) -> None:
+        tracked = self.activities.pop(uuid, None)
+        if tracked is None:
+            return
+        if last is not None:
+            tracked = TrackedActivity(activity=last, started_at=tracked.started_at)
+        for lifecycle_listener in list(self._lifecycle_listeners):
+            lifecycle_listener(Lifecycle.ENDED, tracked)
+
+    # --- listeners ---------------------------------------------------------------
+
+    @callback
+    def add_activity_listener(
+        self, uuid: str, update_callback: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call `update_callback` whenever this one activity changes."""
+        listeners = self._activity_listeners.setdefault(uuid, [])
+        listeners.append(update_callback)
+
+        @callback
+        def remove() -> None:
+            listeners.remove(update_callback)
+            if not listeners:
+                self._activity_listeners.pop(uuid, None)
+
+        return remove
+
+    @callback
+    def add_lifecycle_listener(self, listener: LifecycleListener) -> CALLBACK_TYPE:
+        """Call `listener` when an activity starts or ends."""
+        self._lifecycle_listeners.append(listener)
+        return lambda: self._lifecycle_listeners.remove(listener)
+
+    @callback
+    def add_any_update_listener(self, update_callback: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update_callback` when any running activity changes (not starts/ends)."""
+        self._any_update_listeners.append(update_callback)
+        return lambda: self._any_update_listeners.remove(update_callback)

@@ -1,0 +1,130 @@
+"""The activity tracker on its own: pushes, snapshots and who hears what."""
+
+from __future__ import annotations
+
+from custom_components.plex_activities.api import (
+    Activity,
+    ActivityEvent,
+    ActivityEventType,
+)
+from custom_components.plex_activities.tracker import (
+    ActivityTracker,
+    Lifecycle,
+    TrackedActivity,
+)
+
+SCAN = "library.update.section"
+
+
+def activity(uuid: str, progress: int = 0) -> Activity:
+    """Return an activity with this progress."""
+    return Activity(uuid=uuid, type=SCAN, title=f"Scan {uuid}", progress=progress)
+
+
+def push(
+    tracker: ActivityTracker, kind: ActivityEventType, uuid: str, progress: int = 0
+) -> None:
+    """Apply one pushed event."""
+    tracker.apply_events([ActivityEvent(type=kind, activity=activity(uuid, progress))])
+
+
+class Heard:
+    """Records what the tracker's listeners are told."""
+
+    def __init__(self, tracker: ActivityTracker) -> None:
+        """Listen to lifecycles and to every update."""
+        self.lifecycle: list[tuple[Lifecycle, str, int | None]] = []
+        self.updates = 0
+        tracker.add_lifecycle_listener(self._lifecycle)
+        tracker.add_any_update_listener(self._updated)
+
+    def _lifecycle(self, kind: Lifecycle, tracked: TrackedActivity) -> None:
+        self.lifecycle.append((kind, tracked.activity.uuid, tracked.activity.progress))
+
+    def _updated(self) -> None:
+        self.updates += 1
+
+
+def test_pushes_in_order_and_only_changes_are_heard() -> None:
+    """Starts and ends are heard once; an update that changes nothing is not heard."""
+    tracker = ActivityTracker()
+    heard = Heard(tracker)
+    per_activity: list[int | None] = []
+    remove = tracker.add_activity_listener(
+        "a", lambda: per_activity.append(tracker.activities["a"].activity.progress)
+    )
+    push(tracker, ActivityEventType.STARTED, "a")
+    push(tracker, ActivityEventType.STARTED, "b")
+    push(tracker, ActivityEventType.UPDATED, "a", 10)
+    push(tracker, ActivityEventType.UPDATED, "a", 10)  # nothing new
+    push(tracker, ActivityEventType.UPDATED, "b", 5)
+    push(tracker, ActivityEventType.ENDED, "a", 100)
+    push(tracker, ActivityEventType.ENDED, "a", 100)  # already gone
+
+    assert list(tracker.activities) == ["b"]
+    assert per_activity == [10]
+    assert heard.updates == 2
+    assert heard.lifecycle == [
+        (Lifecycle.STARTED, "a", 0),
+        (Lifecycle.STARTED, "b", 0),
+        (Lifecycle.ENDED, "a", 100),  # with its last state
+    ]
+    remove()
+    push(tracker, ActivityEventType.STARTED, "a")
+    push(tracker, ActivityEventType.UPDATED, "a", 50)
+    assert per_activity == [10]
+
+
+async def test_snapshot_older_than_a_push_leaves_it_alone() -> None:
+    """A snapshot fetched before pushes neither revives, ends nor rolls them back."""
+    tracker = ActivityTracker()
+    for uuid in ("ending", "updating", "idle"):
+        push(tracker, ActivityEventType.STARTED, uuid)
+    await tracker.async_apply_snapshot(
+        [activity("ending"), activity("updating"), activity("idle")],
+        tracker.push_mark,
+    )
+    assert tracker.unsettled_pushes == 0
+
+    fetched_at = tracker.push_mark
+    snapshot = [activity("ending"), activity("updating", 5), activity("ghost")]
+    push(tracker, ActivityEventType.ENDED, "ending")
+    push(tracker, ActivityEventType.UPDATED, "updating", 60)
+    push(tracker, ActivityEventType.STARTED, "new")
+    heard = Heard(tracker)
+    await tracker.async_apply_snapshot(snapshot, fetched_at)
+
+    assert tracker.activities["updating"].activity.progress == 60
+    # "idle" is gone from Plex and was not pushed since: it ends; "ghost" was never
+    # pushed: it starts; "new" was pushed after the snapshot: it stays.
+    assert set(tracker.activities) == {"updating", "new", "ghost"}
+    assert heard.lifecycle == [
+        (Lifecycle.ENDED, "idle", 0),
+        (Lifecycle.STARTED, "ghost", 0),
+    ]
+    assert tracker.unsettled_pushes == 3  # not settled by an older snapshot
+
+
+async def test_end_now_counts_as_a_push() -> None:
+    """An activity ended here (cancelled) is not revived by a snapshot in flight."""
+    tracker = ActivityTracker()
+    push(tracker, ActivityEventType.STARTED, "a")
+    fetched_at = tracker.push_mark
+    tracker.end_now("a")
+    await tracker.async_apply_snapshot([activity("a")], fetched_at)
+    assert tracker.activities == {}
+
+
+async def test_big_snapshot_applies_everything() -> None:
+    """A snapshot ending and starting hundreds of activities applies them all, in order."""
+    tracker = ActivityTracker()
+    await tracker.async_apply_snapshot(
+        [activity(f"old-{i}") for i in range(300)], tracker.push_mark
+    )
+    new = [activity(f"new-{i}") for i in range(300)]
+    heard = Heard(tracker)
+    await tracker.async_apply_snapshot(new, tracker.push_mark)
+    assert list(tracker.activities) == [a.uuid for a in new]
+    assert [u for k, u, _ in heard.lifecycle if k is Lifecycle.ENDED] == [
+        f"old-{i}" for i in range(300)
+    ]
