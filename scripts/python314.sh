@@ -40,6 +40,11 @@ if [[ "$(id -u)" != 0 ]]; then
 fi
 
 mkdir -p "$cache/bin"
+# One provisioning at a time: test.sh and run.sh started together on a new machine would
+# otherwise both bootstrap the root, or both run apt inside it and fight over its lock.
+# The lock is released when this script exits.
+exec 9>"$cache/provision.lock"
+flock 9
 
 if [[ ! -x "$root/usr/bin/python3.14" ]]; then
   log "bootstrapping a Debian sid root with Python 3.14 into $root (about a minute, once)"
