@@ -213,6 +213,21 @@ async def test_resync_after_reconnect(
     assert [r.path for r in simulator.requests if not r.websocket] == ["/activities"]
 
 
+async def set_up_after_restart(
+    hass: HomeAssistant, entry: MockConfigEntry, registered: list[str]
+) -> None:
+    """Set up the entry with the registry entries of these activities left from before."""
+    for uuid in registered:
+        er.async_get(hass).async_get_or_create(
+            "sensor",
+            DOMAIN,
+            f"{MACHINE_IDENTIFIER}_activity_{uuid}",
+            config_entry=entry,
+        )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 async def test_stale_registry_entries_removed_at_setup(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
@@ -222,15 +237,7 @@ async def test_stale_registry_entries_removed_at_setup(
     """Activities that ended while Home Assistant was down leave no registry entry."""
     mock_config_entry.add_to_hass(hass)
     running = simulator.start_activity(title="Scanning Movies")
-    for uuid in ("gone-1", "gone-2", running):
-        entity_registry.async_get_or_create(
-            "sensor",
-            DOMAIN,
-            f"{MACHINE_IDENTIFIER}_activity_{uuid}",
-            config_entry=mock_config_entry,
-        )
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_after_restart(hass, mock_config_entry, ["gone-1", "gone-2", running])
     assert activity_entity_id(hass, "gone-1") is None
     assert activity_entity_id(hass, "gone-2") is None
     assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
@@ -366,15 +373,7 @@ async def test_waiting_activities_have_no_registry_entry_after_restart(
     mock_config_entry.add_to_hass(hass)
     first = simulator.start_activity(title="First")
     second = simulator.start_activity(title="Second")
-    for uuid in (first, second):
-        entity_registry.async_get_or_create(
-            "sensor",
-            DOMAIN,
-            f"{MACHINE_IDENTIFIER}_activity_{uuid}",
-            config_entry=mock_config_entry,
-        )
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_after_restart(hass, mock_config_entry, [first, second])
     await simulator.wait_for_websockets(1)
     assert activity_entity_id(hass, first) is not None
     assert activity_entity_id(hass, second) is None
