@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from itertools import islice
+import time
 from typing import TYPE_CHECKING, Any, Final, override
 
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
@@ -13,6 +13,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
 
+from .api.cooperative import yield_if_busy
 from .const import (
     DOMAIN,
     KNOWN_ACTIVITY_TYPES,
@@ -23,14 +24,14 @@ from .entity import PlexActivitiesEntity
 from .tracker import Lifecycle, TrackedActivity
 
 if TYPE_CHECKING:
+    import asyncio
+
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .coordinator import PlexActivitiesConfigEntry, PlexActivitiesCoordinator
 
 PARALLEL_UPDATES = 0
 
-# New activity sensors are handed to Home Assistant in slices of this many seconds.
-ADD_SLICE_SECONDS: Final = 0.005
 # Sensors are added while the entry is being set up or is loaded, not once it unloads.
 _ADDING_STATES: Final = frozenset(
     {ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED}
@@ -97,7 +98,7 @@ class _ActivitySensorAdder:
     At most MAX_ACTIVITY_SENSORS activities have a sensor, the oldest first; when one
     of them ends, the oldest activity still waiting gets its sensor. Home Assistant adds
     entities one after the other without yielding, so a burst (a resync after an
-    outage, a mass scan) is handed over in slices of ADD_SLICE_SECONDS. A sensor is
+    outage, a mass scan) is handed over in slices of `YIELD_AFTER` seconds. A sensor is
     built when its turn comes, from the activity as it is then; an activity that ends
     before its turn never gets one.
     """
@@ -160,20 +161,17 @@ class _ActivitySensorAdder:
         return bool(self.pending) and len(self._sensors) < MAX_ACTIVITY_SENSORS
 
     async def _add_pending(self) -> None:
-        loop = self._hass.loop
         pending = self.pending
+        busy_since = time.monotonic()
         try:
             while self._has_room() and self._entry.state in _ADDING_STATES:
-                deadline = loop.time() + ADD_SLICE_SECONDS
-                while self._has_room() and loop.time() < deadline:
-                    uuid = next(iter(pending))
-                    del pending[uuid]
-                    if (tracked := self._coordinator.activities.get(uuid)) is not None:
-                        sensor = PlexActivitySensor(self._coordinator, tracked)
-                        self._sensors[uuid] = sensor
-                        self._async_add_entities([sensor])
-                if self._has_room():
-                    await asyncio.sleep(0)
+                uuid = next(iter(pending))
+                del pending[uuid]
+                if (tracked := self._coordinator.activities.get(uuid)) is not None:
+                    sensor = PlexActivitySensor(self._coordinator, tracked)
+                    self._sensors[uuid] = sensor
+                    self._async_add_entities([sensor])
+                busy_since = await yield_if_busy(busy_since)
         finally:
             self._task = None
 

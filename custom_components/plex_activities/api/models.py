@@ -162,7 +162,7 @@ def media_container(data: Any) -> JSONObject:
 
 
 def activity_entries(data: Any) -> list[Any]:
-    """Return the raw entries of `GET /activities`, each to parse with `parse_entry`."""
+    """Return the unparsed entries of `GET /activities` (see `parse_activity_entry`)."""
     entries = media_container(data).get("Activity", [])
     if isinstance(entries, Mapping):
         return [entries]
