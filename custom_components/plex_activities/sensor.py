@@ -45,6 +45,15 @@ def activity_unique_id(machine_identifier: str, uuid: str) -> str:
     return f"{machine_identifier}_{ACTIVITY_KEY_PREFIX}{uuid}"
 
 
+def activity_entity_id(
+    registry: er.EntityRegistry, machine_identifier: str, uuid: str
+) -> str | None:
+    """Return the entity id of an activity's sensor, if it is registered."""
+    return registry.async_get_entity_id(
+        "sensor", DOMAIN, activity_unique_id(machine_identifier, uuid)
+    )
+
+
 def uuid_from_unique_id(machine_identifier: str, unique_id: str) -> str | None:
     """Return the activity uuid of an activity sensor's unique id, else None."""
     prefix = f"{machine_identifier}_{ACTIVITY_KEY_PREFIX}"
@@ -138,10 +147,8 @@ class _ActivitySensorAdder:
     def _forget(self, uuid: str) -> None:
         """Remove a registry entry left from before a restart, if there is one."""
         registry = er.async_get(self._hass)
-        unique_id = activity_unique_id(
-            self._coordinator.server.machine_identifier, uuid
-        )
-        if entity_id := registry.async_get_entity_id("sensor", DOMAIN, unique_id):
+        machine_identifier = self._coordinator.server.machine_identifier
+        if entity_id := activity_entity_id(registry, machine_identifier, uuid):
             forget_entity(registry, entity_id)
 
     @callback
@@ -347,8 +354,8 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
                     "progress": a.progress,
                     "cancellable": a.cancellable,
                     "started_at": t.started_at.isoformat(),
-                    "entity_id": registry.async_get_entity_id(
-                        "sensor", DOMAIN, activity_unique_id(machine_identifier, a.uuid)
+                    "entity_id": activity_entity_id(
+                        registry, machine_identifier, a.uuid
                     ),
                 }
                 for t in islice(
