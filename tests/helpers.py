@@ -9,6 +9,7 @@ from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.plex_activities import activity_id
 from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
 
 from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
@@ -40,9 +41,17 @@ def config_entry_for(
 
 def activity_entity_id(hass: HomeAssistant, uuid: str) -> str | None:
     """Return the entity id of an activity's sensor, if registered."""
-    return er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{MACHINE_IDENTIFIER}_activity_{uuid}"
-    )
+    return activity_id.activity_entity_id(er.async_get(hass), MACHINE_IDENTIFIER, uuid)
+
+
+def registered_uuids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
+    """Return the uuids of every activity sensor in the registry (with repeats)."""
+    return [
+        uuid
+        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if (uuid := activity_id.uuid_from_unique_id(MACHINE_IDENTIFIER, e.unique_id))
+        is not None
+    ]
 
 
 def frames_applied(hass: HomeAssistant, simulator: PlexSimulator) -> bool:

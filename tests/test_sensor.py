@@ -12,6 +12,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.plex_activities import sensor as sensor_module
+from custom_components.plex_activities.activity_id import activity_unique_id
 from custom_components.plex_activities.const import DOMAIN
 from tests.const import MACHINE_IDENTIFIER
 from tests.helpers import activity_entity_id, settle, wait_for
@@ -221,7 +222,7 @@ async def set_up_after_restart(
         er.async_get(hass).async_get_or_create(
             "sensor",
             DOMAIN,
-            f"{MACHINE_IDENTIFIER}_activity_{uuid}",
+            activity_unique_id(MACHINE_IDENTIFIER, uuid),
             config_entry=entry,
         )
     assert await hass.config_entries.async_setup(entry.entry_id)

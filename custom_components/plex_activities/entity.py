@@ -7,6 +7,7 @@ from typing import override
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .activity_id import entity_unique_id
 from .const import DOMAIN
 from .coordinator import PlexActivitiesCoordinator
 
@@ -20,7 +21,7 @@ class PlexActivitiesEntity(CoordinatorEntity[PlexActivitiesCoordinator]):
         """Attach the entity to the server's device."""
         super().__init__(coordinator)
         server = coordinator.server
-        self._attr_unique_id = f"{server.machine_identifier}_{key}"
+        self._attr_unique_id = entity_unique_id(server.machine_identifier, key)
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, server.machine_identifier)},
             name=server.friendly_name,

@@ -13,6 +13,12 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
 
+from .activity_id import (
+    activity_entity_id,
+    activity_key,
+    forget_entity,
+    uuid_from_unique_id,
+)
 from .api.cooperative import yield_if_busy
 from .const import (
     DOMAIN,
@@ -36,42 +42,6 @@ PARALLEL_UPDATES = 0
 _ADDING_STATES: Final = frozenset(
     {ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED}
 )
-
-ACTIVITY_KEY_PREFIX: Final = "activity_"
-
-
-def activity_unique_id(machine_identifier: str, uuid: str) -> str:
-    """Return the unique id of an activity's sensor."""
-    return f"{machine_identifier}_{ACTIVITY_KEY_PREFIX}{uuid}"
-
-
-def activity_entity_id(
-    registry: er.EntityRegistry, machine_identifier: str, uuid: str
-) -> str | None:
-    """Return the entity id of an activity's sensor, if it is registered."""
-    return registry.async_get_entity_id(
-        "sensor", DOMAIN, activity_unique_id(machine_identifier, uuid)
-    )
-
-
-def uuid_from_unique_id(machine_identifier: str, unique_id: str) -> str | None:
-    """Return the activity uuid of an activity sensor's unique id, else None."""
-    prefix = f"{machine_identifier}_{ACTIVITY_KEY_PREFIX}"
-    return unique_id.removeprefix(prefix) if unique_id.startswith(prefix) else None
-
-
-@callback
-def forget_entity(registry: er.EntityRegistry, entity_id: str) -> None:
-    """Remove an activity sensor from the registry, tombstone included.
-
-    The registry keeps a record of every removed entity so that one coming back gets
-    its old settings; an activity's uuid never comes back, so that record would only
-    pile up (in memory and in `.storage`) with every activity that ever ran.
-    """
-    if (entry := registry.async_get(entity_id)) is None:
-        return
-    registry.async_remove(entity_id)
-    registry.deleted_entities.pop((entry.domain, entry.platform, entry.unique_id), None)
 
 
 async def async_setup_entry(
@@ -196,7 +166,7 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
     ) -> None:
         """Create the sensor of one activity."""
         activity = tracked.activity
-        super().__init__(coordinator, f"{ACTIVITY_KEY_PREFIX}{activity.uuid}")
+        super().__init__(coordinator, activity_key(activity.uuid))
         self.uuid = activity.uuid
         self._tracked = tracked
         self._added = False

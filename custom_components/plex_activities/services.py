@@ -14,8 +14,8 @@ from homeassistant.helpers.service import (
 )
 import voluptuous as vol
 
+from .activity_id import uuid_from_unique_id
 from .const import ATTR_ACTIVITY_ID, ATTR_CONFIG_ENTRY_ID, DOMAIN, SERVICE_CANCEL
-from .sensor import uuid_from_unique_id
 
 if TYPE_CHECKING:
     from .coordinator import PlexActivitiesConfigEntry

@@ -5,10 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from homeassistant.helpers import entity_registry as er
-
-from tests.const import MACHINE_IDENTIFIER
-from tests.helpers import activity_entity_id
+from tests.helpers import activity_entity_id, registered_uuids
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -19,16 +16,6 @@ if TYPE_CHECKING:
 
 SUMMARY = "sensor.plex_simulator_activities"
 EVENT = "event.plex_simulator_activity"
-PREFIX = f"{MACHINE_IDENTIFIER}_activity_"
-
-
-def registered_uuids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
-    """Return the uuids of every activity sensor in the registry (with repeats)."""
-    return [
-        e.unique_id.removeprefix(PREFIX)
-        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-        if e.unique_id.startswith(PREFIX)
-    ]
 
 
 def assert_mirrors_server(

@@ -10,12 +10,10 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from homeassistant.helpers import entity_registry as er
 import pytest
 
 from custom_components.plex_activities.const import MAX_ACTIVITY_SENSORS
-from tests.const import MACHINE_IDENTIFIER
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.helpers import activity_entity_id, registered_uuids, settle, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -44,13 +42,7 @@ async def enable_event_loop_debug() -> None:
 
 def activity_uuids(hass: HomeAssistant, entry: MockConfigEntry) -> set[str]:
     """Return the uuids behind the activity sensors in the entity registry."""
-    prefix = f"{MACHINE_IDENTIFIER}_activity_"
-    entries = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    uuids = [
-        e.unique_id.removeprefix(prefix)
-        for e in entries
-        if e.unique_id.startswith(prefix)
-    ]
+    uuids = registered_uuids(hass, entry)
     assert len(uuids) == len(set(uuids))
     return set(uuids)
 
