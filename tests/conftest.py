@@ -12,8 +12,10 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 # testing_config/custom_components first on sys.path and Home Assistant cannot find us.
 import custom_components.plex_activities  # noqa: F401
 from plex_simulator import PlexSimulator
+from plex_simulator.gdm import GdmResponder
+from plex_simulator.plextv import PlexTvStandIn
 
-from .const import FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+from .const import ACCOUNT_TOKEN, FRIENDLY_NAME, MACHINE_IDENTIFIER, SHARED_TOKEN, TOKEN
 from .helpers import config_entry_for
 
 if TYPE_CHECKING:
@@ -39,17 +41,18 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 @pytest.fixture(autouse=True)
 def token_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Fail any test whose captured logs, at any level, contain the Plex token."""
+    """Fail any test whose captured logs, at any level, contain a Plex token."""
     caplog.set_level(logging.DEBUG)
     yield
-    leaked = [
-        record.name
-        for record in caplog.records
-        if TOKEN in record.getMessage()
-        or (record.exc_text is not None and TOKEN in record.exc_text)
-    ]
-    assert not leaked, f"the Plex token appeared in log records of {leaked}"
-    assert TOKEN not in caplog.text
+    for secret in (TOKEN, ACCOUNT_TOKEN, SHARED_TOKEN):
+        leaked = [
+            record.name
+            for record in caplog.records
+            if secret in record.getMessage()
+            or (record.exc_text is not None and secret in record.exc_text)
+        ]
+        assert not leaked, f"a Plex token appeared in log records of {leaked}"
+        assert secret not in caplog.text
 
 
 @pytest.fixture
@@ -81,3 +84,21 @@ async def init_integration(
     await hass.async_block_till_done()
     await simulator.wait_for_websockets(1)
     return mock_config_entry
+
+
+@pytest.fixture
+async def plextv(socket_enabled: None) -> AsyncIterator[PlexTvStandIn]:
+    """Run plex.tv's stand-in on a free loopback port (its account has no servers yet)."""
+    standin = PlexTvStandIn(account_token=ACCOUNT_TOKEN)
+    await standin.start()
+    yield standin
+    await standin.stop()
+
+
+@pytest.fixture
+async def gdm_responder(socket_enabled: None) -> AsyncIterator[GdmResponder]:
+    """Run a GDM responder on a free loopback UDP port (no servers answer yet)."""
+    responder = GdmResponder()
+    await responder.start()
+    yield responder
+    await responder.stop()

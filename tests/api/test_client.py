@@ -16,7 +16,6 @@ from custom_components.plex_activities.api import (
     PlexNotCancellableError,
     PlexNotFoundError,
     PlexTimeoutError,
-    ServerIdentity,
     ServerInfo,
 )
 from tests.const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
@@ -33,8 +32,12 @@ async def test_identity_needs_no_token(
     """`/identity` answers without a token, and none is sent for it."""
     client = PlexClient(session, simulator.url, "wrong", client_identifier="x")
     identity = await client.identity()
-    assert identity == ServerIdentity(
-        machine_identifier=MACHINE_IDENTIFIER, version=identity.version, claimed=True
+    assert identity == ServerInfo(
+        machine_identifier=MACHINE_IDENTIFIER,
+        friendly_name="Plex Media Server",
+        version=identity.version,
+        platform="",
+        platform_version="",
     )
     assert identity.version
     assert "X-Plex-Token" not in simulator.requests[-1].headers

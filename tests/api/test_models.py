@@ -15,7 +15,6 @@ from custom_components.plex_activities.api import (
     ActivityEventType,
     LibrarySection,
     PlexInvalidResponseError,
-    ServerIdentity,
     ServerInfo,
     SkippedFrameError,
     parse_activities,
@@ -61,11 +60,15 @@ def test_identity_fixture() -> None:
     """Identity needs a machine identifier; the real capture has it blanked."""
     payload = json.loads(fixture_text("identity_arr_mcp.json"))
     with pytest.raises(PlexInvalidResponseError):
-        ServerIdentity.from_json(payload)
+        ServerInfo.from_json(payload)
     payload["MediaContainer"]["machineIdentifier"] = "abc"
-    identity = ServerIdentity.from_json(payload)
-    assert identity == ServerIdentity(
-        machine_identifier="abc", version="1.43.3.10896-cb3ebc72d", claimed=True
+    identity = ServerInfo.from_json(payload)
+    assert identity == ServerInfo(
+        machine_identifier="abc",
+        friendly_name="Plex Media Server",
+        version="1.43.3.10896-cb3ebc72d",
+        platform="",
+        platform_version="",
     )
 
 

@@ -26,7 +26,6 @@ from custom_components.plex_activities.api import (
     PlexInvalidResponseError,
     PlexNotCancellableError,
     PlexNotFoundError,
-    ServerIdentity,
     ServerInfo,
 )
 from tests.const import CLIENT_IDENTIFIER, TOKEN
@@ -134,7 +133,7 @@ content_types = st.sampled_from(
 )
 
 CALLS: dict[str, tuple[str, Any]] = {
-    "identity": ("GET", ServerIdentity),
+    "identity": ("GET", ServerInfo),
     "server_info": ("GET", ServerInfo),
     "activities": ("GET", list),
     "library_sections": ("GET", list),

@@ -28,7 +28,6 @@ from .exceptions import (
 from .models import (
     Activity,
     LibrarySection,
-    ServerIdentity,
     ServerInfo,
     activity_entries,
     parse_activity_entry,
@@ -87,9 +86,12 @@ class PlexClient:
         """Return the server's base URL."""
         return str(self._base)
 
-    async def identity(self) -> ServerIdentity:
-        """Return the server's identity (`GET /identity`, no token needed)."""
-        return ServerIdentity.from_json(
+    async def identity(self) -> ServerInfo:
+        """Return who the server is (`GET /identity`, no token needed).
+
+        Only the machine identifier and the version are known from it.
+        """
+        return ServerInfo.from_json(
             await self._request("GET", "/identity", authenticated=False)
         )
 

@@ -84,30 +84,11 @@ class ActivityEvent:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ServerIdentity:
-    """What `GET /identity` tells without a token."""
-
-    machine_identifier: str
-    version: str
-    claimed: bool
-
-    @classmethod
-    def from_json(cls, data: Any) -> ServerIdentity:
-        """Build the identity from the `/identity` payload."""
-        container = media_container(data)
-        machine_identifier = _as_id(container.get("machineIdentifier"))
-        if machine_identifier is None:
-            raise PlexInvalidResponseError("identity has no machineIdentifier")
-        return cls(
-            machine_identifier=machine_identifier,
-            version=_as_text(container.get("version")),
-            claimed=_as_bool(container.get("claimed")),
-        )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ServerInfo:
-    """What `GET /` tells about the server."""
+    """Who the server is: what `GET /` tells, or `GET /identity` without a token.
+
+    `/identity` carries only the id and version; the other fields are then defaults.
+    """
 
     machine_identifier: str
     friendly_name: str
@@ -117,7 +98,7 @@ class ServerInfo:
 
     @classmethod
     def from_json(cls, data: Any) -> ServerInfo:
-        """Build the server info from the `/` payload."""
+        """Build the server info from the `/` or `/identity` payload."""
         container = media_container(data)
         machine_identifier = _as_id(container.get("machineIdentifier"))
         if machine_identifier is None:
@@ -264,3 +245,10 @@ def _as_object(value: Any) -> Mapping[str, Any]:
     if isinstance(value, Mapping):
         return dict(value)
     return {}
+
+
+# The tolerant field parsers, for the other payload models of this package (plex.tv's).
+as_text = _as_text
+as_id = _as_id
+as_int = _as_int
+as_bool = _as_bool
