@@ -149,7 +149,7 @@ async def test_summary_sensor(
     [listed] = state.attributes["activities"]
     assert listed["uuid"] == uuid
     assert listed["title"] == "Scanning Movies"
-    assert listed["type"] == "library.update.section"
+    assert listed["activity_type"] == "library.update.section"
     assert listed["progress"] == 5
     assert listed["cancellable"] is True
 

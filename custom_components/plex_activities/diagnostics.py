@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_TOKEN
 
+from .attributes import activity_attributes
+
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
@@ -36,7 +38,11 @@ async def async_get_config_entry_diagnostics(
             key: asdict(section) for key, section in coordinator.libraries.items()
         },
         "activities": [
-            {**asdict(tracked.activity), "started_at": tracked.started_at.isoformat()}
+            {
+                **activity_attributes(tracked, coordinator.libraries),
+                "context": dict(tracked.activity.context),
+                "response": dict(tracked.activity.response),
+            }
             for tracked in coordinator.activities.values()
         ],
         "listener": {

@@ -8,6 +8,7 @@ from homeassistant.components.event import EventEntity
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
+from .attributes import activity_attributes
 from .const import EVENT_ENDED, EVENT_STARTED
 from .entity import PlexActivitiesEntity
 from .tracker import Lifecycle, TrackedActivity
@@ -34,6 +35,8 @@ class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
 
     _attr_translation_key = "activity"
     _attr_event_types = [EVENT_STARTED, EVENT_ENDED]
+    # Recorded as before the event carried every activity attribute.
+    _unrecorded_attributes = frozenset({"cancellable", "user_id", "started_at"})
 
     def __init__(self, coordinator: PlexActivitiesCoordinator) -> None:
         """Create the event entity of one server."""
@@ -49,17 +52,7 @@ class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
 
     @callback
     def _lifecycle(self, kind: Lifecycle, tracked: TrackedActivity) -> None:
-        activity = tracked.activity
-        library = self.coordinator.libraries.get(activity.library_section_id or "")
-        attributes: dict[str, object] = {
-            "uuid": activity.uuid,
-            "activity_type": activity.type,
-            "title": activity.title,
-            "subtitle": activity.subtitle,
-            "library": library.title if library else None,
-            "library_id": activity.library_section_id,
-            "progress": activity.progress,
-        }
+        attributes = activity_attributes(tracked, self.coordinator.libraries)
         if kind is Lifecycle.ENDED:
             attributes["duration"] = round(
                 (dt_util.utcnow() - tracked.started_at).total_seconds(), 1

@@ -20,6 +20,7 @@ from .activity_id import (
     uuid_from_unique_id,
 )
 from .api.cooperative import yield_if_busy
+from .attributes import UNRECORDED_ATTRIBUTES, activity_attributes
 from .const import (
     DOMAIN,
     KNOWN_ACTIVITY_TYPES,
@@ -158,8 +159,7 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
 
     _attr_native_unit_of_measurement = PERCENTAGE
     _attr_suggested_display_precision = 0
-    # The detail line changes with every file; keep it out of the recorder.
-    _unrecorded_attributes = frozenset({"subtitle", "uuid", "user_id", "started_at"})
+    _unrecorded_attributes = UNRECORDED_ATTRIBUTES
 
     def __init__(
         self, coordinator: PlexActivitiesCoordinator, tracked: TrackedActivity
@@ -225,19 +225,9 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
     @override
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return what the activity is about."""
-        activity = self._tracked.activity
-        library = self.coordinator.libraries.get(activity.library_section_id or "")
-        return {
-            "uuid": activity.uuid,
-            "activity_type": activity.type,
-            "title": activity.title,
-            "subtitle": activity.subtitle,
-            "cancellable": activity.cancellable,
-            "user_id": activity.user_id,
-            "library": library.title if library else None,
-            "library_id": activity.library_section_id,
-            "started_at": self._tracked.started_at.isoformat(),
-        }
+        return activity_attributes(
+            self._tracked, self.coordinator.libraries, progress=False
+        )
 
 
 class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
@@ -312,25 +302,19 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
     @override
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return the running activities that have a sensor, oldest first."""
-        machine_identifier = self.coordinator.server.machine_identifier
+        coordinator = self.coordinator
+        machine_identifier = coordinator.server.machine_identifier
         registry = er.async_get(self.hass)
         return {
             "activities": [
                 {
-                    "uuid": a.uuid,
-                    "title": a.title,
-                    "subtitle": a.subtitle,
-                    "type": a.type,
-                    "progress": a.progress,
-                    "cancellable": a.cancellable,
-                    "started_at": t.started_at.isoformat(),
+                    **activity_attributes(tracked, coordinator.libraries),
                     "entity_id": activity_entity_id(
-                        registry, machine_identifier, a.uuid
+                        registry, machine_identifier, tracked.activity.uuid
                     ),
                 }
-                for t in islice(
-                    self.coordinator.activities.values(), MAX_ACTIVITY_SENSORS
+                for tracked in islice(
+                    coordinator.activities.values(), MAX_ACTIVITY_SENSORS
                 )
-                if (a := t.activity)
             ]
         }

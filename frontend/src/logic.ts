@@ -56,9 +56,9 @@ export function readActivities(stateObj: StateLike | undefined): Activity[] {
     seen.add(uuid);
     activities.push({
       uuid,
-      title: str(entry.title) || str(entry.type) || "Activity",
+      title: str(entry.title) || str(entry.activity_type) || "Activity",
       subtitle: str(entry.subtitle),
-      type: str(entry.type),
+      type: str(entry.activity_type),
       progress: normalizeProgress(entry.progress),
       cancellable: entry.cancellable === true,
       startedAt: parseTimestamp(entry.started_at),

@@ -24,7 +24,7 @@ function activity(input: ActivityInput): Record<string, unknown> {
   return {
     title: `Activity ${input.uuid}`,
     subtitle: "",
-    type: "library.update.section",
+    activity_type: "library.update.section",
     progress: 0,
     cancellable: true,
     entity_id: `sensor.activity_${input.uuid}`,

@@ -1,0 +1,49 @@
+"""An activity as attributes: one set of key names wherever an activity is shown.
+
+The activity sensors, the Activities sensor's list, the event entity and diagnostics
+all describe an activity with these keys (the README's "Activity attributes" table);
+each only adds what is its own (the list an `entity_id`, the event a `duration`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .api import LibrarySection
+    from .tracker import TrackedActivity
+
+# What changes with every file or never helps a graph: kept out of the history database.
+UNRECORDED_ATTRIBUTES: Final = frozenset({"subtitle", "uuid", "user_id", "started_at"})
+
+
+def activity_attributes(
+    tracked: TrackedActivity,
+    libraries: Mapping[str, LibrarySection],
+    *,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Return an activity's attributes; `progress=False` leaves out the progress.
+
+    `libraries` (section id -> section) names the library the activity works on.
+    """
+    activity = tracked.activity
+    library_id = activity.library_section_id
+    library = None if library_id is None else libraries.get(library_id)
+    attributes: dict[str, Any] = {
+        "uuid": activity.uuid,
+        "activity_type": activity.type,
+        "title": activity.title,
+        "subtitle": activity.subtitle,
+        "progress": activity.progress,
+        "cancellable": activity.cancellable,
+        "user_id": activity.user_id,
+        "library": None if library is None else library.title,
+        "library_id": library_id,
+        "started_at": tracked.started_at.isoformat(),
+    }
+    if not progress:
+        del attributes["progress"]
+    return attributes
