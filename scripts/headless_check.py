@@ -340,8 +340,15 @@ async def add_integration(ha: HomeAssistantClient, sim_url: str, token: str) -> 
         "/api/config/config_entries/flow",
         json_body={"handler": DOMAIN, "show_advanced_options": False},
     )
-    if flow.get("type") != "form" or flow.get("step_id") != "user":
-        raise CheckError(f"config flow did not show the user step: {flow}")
+    if flow.get("type") != "menu" or flow.get("step_id") != "user":
+        raise CheckError(f"config flow did not show the user menu: {flow}")
+    _, flow = await ha.request(
+        "POST",
+        f"/api/config/config_entries/flow/{flow['flow_id']}",
+        json_body={"next_step_id": "manual"},
+    )
+    if flow.get("type") != "form" or flow.get("step_id") != "manual":
+        raise CheckError(f"config flow did not show the manual step: {flow}")
     _, result = await ha.request(
         "POST",
         f"/api/config/config_entries/flow/{flow['flow_id']}",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from unittest.mock import AsyncMock, patch
 
 import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -11,6 +12,8 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 # Imported at module level on purpose: otherwise the `hass` fixture puts the harness's own
 # testing_config/custom_components first on sys.path and Home Assistant cannot find us.
 import custom_components.plex_activities  # noqa: F401
+from custom_components.plex_activities import endpoints, signin
+from custom_components.plex_activities.endpoints import PlexEndpoints
 from plex_simulator import PlexSimulator
 from plex_simulator.gdm import GdmResponder
 from plex_simulator.plextv import PlexTvStandIn
@@ -19,11 +22,13 @@ from .const import ACCOUNT_TOKEN, FRIENDLY_NAME, MACHINE_IDENTIFIER, SHARED_TOKE
 from .helpers import config_entry_for
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from syrupy.assertion import SnapshotAssertion
+
+    type StartSimulator = Callable[..., Awaitable[PlexSimulator]]
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +91,43 @@ async def init_integration(
     return mock_config_entry
 
 
+@pytest.fixture(autouse=True)
+def plex_endpoints_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every test on loopback: plex.tv at a closed port (1), GDM searches off.
+
+    Tests that sign in or discover point them at the stand-ins (`use_standins`).
+    """
+    monkeypatch.setattr(
+        endpoints,
+        "ACTIVE",
+        PlexEndpoints(
+            plextv_url="http://127.0.0.1:1",
+            auth_app_url="http://127.0.0.1:1/auth",
+            gdm_target=None,
+        ),
+    )
+
+
+@pytest.fixture
+def use_standins(
+    monkeypatch: pytest.MonkeyPatch,
+    plextv: PlexTvStandIn,
+    gdm_responder: GdmResponder,
+) -> PlexTvStandIn:
+    """Point the integration at plex.tv's stand-in and the GDM responder; poll fast."""
+    monkeypatch.setattr(
+        endpoints,
+        "ACTIVE",
+        PlexEndpoints(
+            plextv_url=plextv.url,
+            auth_app_url=plextv.auth_url,
+            gdm_target=gdm_responder.address,
+        ),
+    )
+    monkeypatch.setattr(signin, "PIN_POLL_INTERVAL", 0.01)
+    return plextv
+
+
 @pytest.fixture
 async def plextv(socket_enabled: None) -> AsyncIterator[PlexTvStandIn]:
     """Run plex.tv's stand-in on a free loopback port (its account has no servers yet)."""
@@ -102,3 +144,35 @@ async def gdm_responder(socket_enabled: None) -> AsyncIterator[GdmResponder]:
     await responder.start()
     yield responder
     await responder.stop()
+
+
+@pytest.fixture
+def mock_setup_entry() -> Iterator[AsyncMock]:
+    """Stand in for the integration's setup, so flows test only themselves."""
+    with patch(
+        "custom_components.plex_activities.async_setup_entry", return_value=True
+    ) as mock:
+        yield mock
+
+
+@pytest.fixture
+async def start_simulator(socket_enabled: None) -> AsyncIterator[StartSimulator]:
+    """Start extra simulators (same server as `simulator` unless told otherwise)."""
+    started: list[PlexSimulator] = []
+
+    async def start(**kwargs: Any) -> PlexSimulator:
+        sim = PlexSimulator(
+            **{
+                "token": TOKEN,
+                "friendly_name": FRIENDLY_NAME,
+                "machine_identifier": MACHINE_IDENTIFIER,
+                **kwargs,
+            }
+        )
+        await sim.start()
+        started.append(sim)
+        return sim
+
+    yield start
+    for sim in started:
+        await sim.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING, Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
@@ -16,56 +16,26 @@ from custom_components.plex_activities.config_flow import (
     normalize_url,
 )
 from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
-from plex_simulator import PlexSimulator
 
 from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 from .tls import self_signed_server_context, tolerate_failed_handshakes
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+    from collections.abc import Awaitable, Callable
     from pathlib import Path
+    from unittest.mock import AsyncMock
 
     from homeassistant.config_entries import ConfigFlowResult
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from plex_simulator import PlexSimulator
 
     type StartSimulator = Callable[..., Awaitable[PlexSimulator]]
 
 NEW_TOKEN = "n3w-t0ken-after-revocation"
 OTHER_MACHINE_IDENTIFIER = "other0machine0identifier00000002"
 CANNOT_CONNECT = {"base": "cannot_connect"}
-
-
-@pytest.fixture
-def mock_setup_entry() -> Iterator[AsyncMock]:
-    """Stand in for the integration's setup, so flows test only themselves."""
-    with patch(
-        "custom_components.plex_activities.async_setup_entry", return_value=True
-    ) as mock:
-        yield mock
-
-
-@pytest.fixture
-async def start_simulator(socket_enabled: None) -> AsyncIterator[StartSimulator]:
-    """Start extra simulators (same server as `simulator` unless told otherwise)."""
-    started: list[PlexSimulator] = []
-
-    async def start(**kwargs: Any) -> PlexSimulator:
-        sim = PlexSimulator(
-            **{
-                "token": TOKEN,
-                "friendly_name": FRIENDLY_NAME,
-                "machine_identifier": MACHINE_IDENTIFIER,
-                **kwargs,
-            }
-        )
-        await sim.start()
-        started.append(sim)
-        return sim
-
-    yield start
-    for sim in started:
-        await sim.stop()
 
 
 def suggested_values(result: ConfigFlowResult) -> dict[str, Any]:
@@ -79,13 +49,27 @@ def suggested_values(result: ConfigFlowResult) -> dict[str, Any]:
     }
 
 
+async def choose(
+    hass: HomeAssistant, result: ConfigFlowResult, option: str
+) -> ConfigFlowResult:
+    """Pick `option` of the menu `result`."""
+    assert result["type"] is FlowResultType.MENU
+    assert option in result["menu_options"]
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": option}
+    )
+
+
 async def start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
-    """Open the user step and check that it shows an empty form."""
+    """Open the flow, choose the manual way and check that it shows an empty form."""
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
-    assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
+    assert result["menu_options"] == ["signin", "manual"]
+    result = await choose(hass, result, "manual")
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "manual"
     assert result["errors"] == {}
     return result
 
@@ -274,7 +258,7 @@ async def test_user_flow_error_then_fixed(
     )
 
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "manual"
     assert result["errors"] == errors
     # What the user typed is offered again, except the token.
     assert suggested_values(result) == {
@@ -391,7 +375,9 @@ async def test_reauth(
     mock_config_entry.add_to_hass(hass)
     simulator.revoke_token(NEW_TOKEN)
 
-    result = await mock_config_entry.start_reauth_flow(hass)
+    result = await choose(
+        hass, await mock_config_entry.start_reauth_flow(hass), "reauth_confirm"
+    )
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reauth_confirm"
@@ -426,7 +412,9 @@ async def test_reauth_wrong_token_then_fixed(
     mock_config_entry.add_to_hass(hass)
     simulator.revoke_token(NEW_TOKEN)
 
-    result = await mock_config_entry.start_reauth_flow(hass)
+    result = await choose(
+        hass, await mock_config_entry.start_reauth_flow(hass), "reauth_confirm"
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_TOKEN: "still-wrong"}
     )
@@ -464,7 +452,9 @@ async def test_reauth_other_server(
         mock_config_entry, data={**mock_config_entry.data, CONF_URL: other.url}
     )
 
-    result = await mock_config_entry.start_reauth_flow(hass)
+    result = await choose(
+        hass, await mock_config_entry.start_reauth_flow(hass), "reauth_confirm"
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_TOKEN: NEW_TOKEN}
     )
@@ -491,10 +481,12 @@ async def test_reconfigure(
     old_url = mock_config_entry.data[CONF_URL]
     moved = await start_simulator()
 
-    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await choose(
+        hass, await mock_config_entry.start_reconfigure_flow(hass), "reconfigure_manual"
+    )
 
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
+    assert result["step_id"] == "reconfigure_manual"
     assert result["errors"] == {}
     assert result["description_placeholders"] == {"name": FRIENDLY_NAME}
     assert suggested_values(result) == {CONF_URL: old_url, CONF_VERIFY_SSL: True}
@@ -543,13 +535,15 @@ async def test_reconfigure_error_then_fixed(
     moved = await start_simulator()
     bad_url = bad_url.format(closed_port=unused_tcp_port)
 
-    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await choose(
+        hass, await mock_config_entry.start_reconfigure_flow(hass), "reconfigure_manual"
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_URL: bad_url, CONF_VERIFY_SSL: False}
     )
 
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "reconfigure"
+    assert result["step_id"] == "reconfigure_manual"
     assert result["errors"] == errors
     assert result["description_placeholders"] == {"name": FRIENDLY_NAME}
     assert suggested_values(result) == {CONF_URL: bad_url, CONF_VERIFY_SSL: False}
@@ -578,7 +572,9 @@ async def test_reconfigure_other_server(
     old_data = dict(mock_config_entry.data)
     other = await start_simulator(machine_identifier=OTHER_MACHINE_IDENTIFIER)
 
-    result = await mock_config_entry.start_reconfigure_flow(hass)
+    result = await choose(
+        hass, await mock_config_entry.start_reconfigure_flow(hass), "reconfigure_manual"
+    )
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_URL: other.url, CONF_VERIFY_SSL: True}
     )

@@ -192,6 +192,9 @@ async def test_token_revoked_at_runtime(
     assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
 
     # A new token through reauth: everything resumes without restarting.
+    await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {"next_step_id": "reauth_confirm"}
+    )
     result = await hass.config_entries.flow.async_configure(
         flows[0]["flow_id"], {CONF_TOKEN: "rotated"}
     )

@@ -12,6 +12,7 @@ from homeassistant.loader import async_get_integration
 from .api import PlexClient
 from .const import CONF_CLIENT_IDENTIFIER, DOMAIN
 from .coordinator import PlexActivitiesConfigEntry, PlexActivitiesCoordinator
+from .discovery import async_setup_discovery
 from .frontend import async_register_card
 from .services import async_setup_services
 
@@ -27,6 +28,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions and its dashboard card."""
     async_setup_services(hass)
     await async_register_card(hass)
+    async_setup_discovery(hass)
     return True
 
 

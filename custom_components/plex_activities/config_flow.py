@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
-from uuid import uuid4
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -17,6 +13,7 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
+from .address import InvalidUrlError, normalize_url
 from .api import (
     PlexAuthenticationError,
     PlexClient,
@@ -25,26 +22,30 @@ from .api import (
     PlexNotFoundError,
     PlexSSLError,
 )
-from .const import CONF_CLIENT_IDENTIFIER, DEFAULT_PORT, DOMAIN, LOGGER
+from .const import CONF_CLIENT_IDENTIFIER, DOMAIN, LOGGER
+from .discovery import async_scan_soon
+from .discovery_flow import DiscoverySteps
+from .flow_base import TOKEN_FIELD
+from .signin import SignInSteps
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from homeassistant.config_entries import ConfigFlowResult
+
     from .api import ServerInfo
 
 _URL_FIELD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-_TOKEN_FIELD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 
 # At run time `voluptuous` is Home Assistant's probatio alias (2026.9+), but its stubs
 # name voluptuous' own Schema, which Home Assistant's signatures no longer accept.
 USER_SCHEMA: Final[Any] = vol.Schema(
     {
         vol.Required(CONF_URL): _URL_FIELD,
-        vol.Required(CONF_TOKEN): _TOKEN_FIELD,
+        vol.Required(CONF_TOKEN): TOKEN_FIELD,
         vol.Required(CONF_VERIFY_SSL, default=True): bool,
     }
 )
-REAUTH_SCHEMA: Final[Any] = vol.Schema({vol.Required(CONF_TOKEN): _TOKEN_FIELD})
 RECONFIGURE_SCHEMA: Final[Any] = vol.Schema(
     {
         vol.Required(CONF_URL): _URL_FIELD,
@@ -52,56 +53,25 @@ RECONFIGURE_SCHEMA: Final[Any] = vol.Schema(
     }
 )
 
-# A DNS name or an IPv4 address (urlsplit lower-cases the host).
-_HOST_NAME: Final = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
 
+class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
+    """Set up a Plex Media Server, renew its token or change its address.
 
-class InvalidUrlError(ValueError):
-    """The server address is not an http(s) address of a server."""
-
-
-def normalize_url(value: str) -> str:
-    """Return `scheme://host[:port]` for what the user typed as the server's address.
-
-    A bare host (name, IPv4, `[IPv6]`, optionally with `:port`) gets `http://`; plain
-    http without a port gets Plex's port 32400. Credentials, a path, a query or a
-    fragment are refused, since the integration would silently drop them.
-
-    Raises:
-        InvalidUrlError: The value is not such an address.
+    Signing in with Plex (`signin.py`) and discovery (`discovery_flow.py`) have steps
+    of their own; every way checks the server and ends in `_async_finish`, one
+    sequence for new entries, reauth and reconfigure.
     """
-    text = value.strip()
-    if "://" not in text:
-        text = f"http://{text}"
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as err:
-        raise InvalidUrlError(str(err)) from None
-    if parts.scheme not in ("http", "https"):
-        raise InvalidUrlError("only http and https are supported")
-    if "@" in parts.netloc:
-        raise InvalidUrlError("the address must not contain credentials")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise InvalidUrlError("the address must not have a path, query or fragment")
-    host = parts.hostname or ""
-    if ":" in host:  # urlsplit has checked that a bracketed host is an IPv6 address
-        host = f"[{host}]"
-    elif not _HOST_NAME.fullmatch(host):
-        raise InvalidUrlError("the address has no valid host")
-    if port == 0:
-        raise InvalidUrlError("port 0 is not a valid port")
-    if port is None and parts.scheme == "http":
-        port = DEFAULT_PORT
-    return f"{parts.scheme}://{host}" + ("" if port is None else f":{port}")
-
-
-class PlexActivitiesConfigFlow(ConfigFlow, domain=DOMAIN):
-    """Set up a Plex Media Server, renew its token or change its address."""
 
     VERSION = 1
 
     async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer signing in with Plex first, typing the address and token second."""
+        async_scan_soon(self.hass)
+        return self.async_show_menu(step_id="user", menu_options=["signin", "manual"])
+
+    async def async_step_manual(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the server's address and token, and check them."""
@@ -112,33 +82,18 @@ class PlexActivitiesConfigFlow(ConfigFlow, domain=DOMAIN):
             except InvalidUrlError:
                 errors[CONF_URL] = "invalid_url"
             else:
-                client_identifier = uuid4().hex
-                token: str = user_input[CONF_TOKEN]
-                verify_ssl: bool = user_input[CONF_VERIFY_SSL]
-                info, errors = await self._async_validate(
+                result, errors = await self._async_validate_and_finish(
                     url,
-                    token,
-                    verify_ssl=verify_ssl,
-                    client_identifier=client_identifier,
+                    user_input[CONF_TOKEN],
+                    verify_ssl=user_input[CONF_VERIFY_SSL],
+                    client_identifier=self._client_identifier(),
                 )
-                if info is not None:
-                    await self.async_set_unique_id(
-                        info.machine_identifier, raise_on_progress=False
-                    )
-                    self._abort_if_unique_id_configured()
-                    return self.async_create_entry(
-                        title=info.friendly_name,
-                        data={
-                            CONF_URL: url,
-                            CONF_TOKEN: token,
-                            CONF_VERIFY_SSL: verify_ssl,
-                            CONF_CLIENT_IDENTIFIER: client_identifier,
-                        },
-                    )
+                if result is not None:
+                    return result
             # Keep what the user typed, except the token.
             user_input = {k: v for k, v in user_input.items() if k != CONF_TOKEN}
         return self.async_show_form(
-            step_id="user",
+            step_id="manual",
             data_schema=self.add_suggested_values_to_schema(USER_SCHEMA, user_input),
             errors=errors,
         )
@@ -146,39 +101,37 @@ class PlexActivitiesConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reauth(
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
-        """Start renewing the token the server rejected."""
-        return await self.async_step_reauth_confirm()
+        """Start renewing the token the server rejected: sign in, or type a token."""
+        return self.async_show_menu(
+            step_id="reauth",
+            menu_options=["signin", "reauth_confirm"],
+            description_placeholders={"name": self._get_reauth_entry().title},
+        )
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for a new token and check it against the same server."""
         entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            token: str = user_input[CONF_TOKEN]
-            info, errors = await self._async_validate(
-                entry.data[CONF_URL],
-                token,
-                verify_ssl=entry.data[CONF_VERIFY_SSL],
-                client_identifier=entry.data[CONF_CLIENT_IDENTIFIER],
-            )
-            if info is not None:
-                await self.async_set_unique_id(
-                    info.machine_identifier, raise_on_progress=False
-                )
-                self._abort_if_unique_id_mismatch()
-                return self.async_update_reload_and_abort(
-                    entry, data_updates={CONF_TOKEN: token}
-                )
-        return self.async_show_form(
-            step_id="reauth_confirm",
-            data_schema=REAUTH_SCHEMA,
-            errors=errors,
-            description_placeholders={"name": entry.title},
+        return await self._async_token_step(
+            "reauth_confirm",
+            entry.data[CONF_URL],
+            user_input,
+            verify_ssl=entry.data[CONF_VERIFY_SSL],
+            placeholders={"name": entry.title},
         )
 
     async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change how to reach the server: sign in, or type the address."""
+        return self.async_show_menu(
+            step_id="reconfigure",
+            menu_options=["signin", "reconfigure_manual"],
+            description_placeholders={"name": self._get_reconfigure_entry().title},
+        )
+
+    async def async_step_reconfigure_manual(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the server's address or the certificate check."""
@@ -190,24 +143,16 @@ class PlexActivitiesConfigFlow(ConfigFlow, domain=DOMAIN):
             except InvalidUrlError:
                 errors[CONF_URL] = "invalid_url"
             else:
-                verify_ssl: bool = user_input[CONF_VERIFY_SSL]
-                info, errors = await self._async_validate(
+                result, errors = await self._async_validate_and_finish(
                     url,
                     entry.data[CONF_TOKEN],
-                    verify_ssl=verify_ssl,
+                    verify_ssl=user_input[CONF_VERIFY_SSL],
                     client_identifier=entry.data[CONF_CLIENT_IDENTIFIER],
                 )
-                if info is not None:
-                    await self.async_set_unique_id(
-                        info.machine_identifier, raise_on_progress=False
-                    )
-                    self._abort_if_unique_id_mismatch()
-                    return self.async_update_reload_and_abort(
-                        entry,
-                        data_updates={CONF_URL: url, CONF_VERIFY_SSL: verify_ssl},
-                    )
+                if result is not None:
+                    return result
         return self.async_show_form(
-            step_id="reconfigure",
+            step_id="reconfigure_manual",
             data_schema=self.add_suggested_values_to_schema(
                 RECONFIGURE_SCHEMA, user_input or entry.data
             ),
@@ -215,10 +160,10 @@ class PlexActivitiesConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={"name": entry.title},
         )
 
-    async def _async_validate(
+    async def _async_validate_and_finish(
         self, url: str, token: str, *, verify_ssl: bool, client_identifier: str
-    ) -> tuple[ServerInfo | None, dict[str, str]]:
-        """Ask the server who it is; return its info, or the form errors."""
+    ) -> tuple[ConfigFlowResult | None, dict[str, str]]:
+        """Check the address and token; finish the flow, or return the form errors."""
         client = PlexClient(
             async_get_clientsession(self.hass, verify_ssl=verify_ssl),
             url,
@@ -227,7 +172,7 @@ class PlexActivitiesConfigFlow(ConfigFlow, domain=DOMAIN):
             verify_ssl=verify_ssl,
         )
         try:
-            return await client.server_info(), {}
+            info = await client.server_info()
         except PlexSSLError:  # before PlexConnectionError, its base class
             error = "ssl_error"
         except PlexAuthenticationError:
@@ -239,4 +184,26 @@ class PlexActivitiesConfigFlow(ConfigFlow, domain=DOMAIN):
             # The client's own messages never contain the token; neither does this one.
             LOGGER.exception("Unexpected error while checking the Plex server %s", url)
             error = "unknown"
+        else:
+            data = {
+                CONF_URL: url,
+                CONF_TOKEN: token,
+                CONF_VERIFY_SSL: verify_ssl,
+                CONF_CLIENT_IDENTIFIER: client_identifier,
+            }
+            return await self._async_finish(info, data), {}
         return None, {"base": error}
+
+    async def _async_finish(
+        self, info: ServerInfo, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Create the entry, or update the one being reauthenticated or reconfigured.
+
+        The server must be the one of that entry; a new entry's must not be configured.
+        """
+        await self.async_set_unique_id(info.machine_identifier, raise_on_progress=False)
+        if (entry := self._existing_entry) is not None:
+            self._abort_if_unique_id_mismatch()
+            return self.async_update_reload_and_abort(entry, data_updates=data)
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(title=info.friendly_name, data=data)

@@ -10,6 +10,9 @@ DOMAIN: Final = "plex_activities"
 LOGGER: Final = logging.getLogger(__package__)
 
 CONF_CLIENT_IDENTIFIER: Final = "client_identifier"
+# Only in entries set up by signing in with Plex: the plex.tv account token, with which
+# the integration asks plex.tv for the server's current addresses when its own fails.
+CONF_ACCOUNT_TOKEN: Final = "account_token"  # noqa: S105 - a key, not a secret
 
 DEFAULT_PORT: Final = 32400
 

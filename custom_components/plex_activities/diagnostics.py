@@ -10,13 +10,14 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_TOKEN
 
 from .attributes import activity_attributes
+from .const import CONF_ACCOUNT_TOKEN
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .coordinator import PlexActivitiesConfigEntry
 
-TO_REDACT = {CONF_TOKEN}
+TO_REDACT = {CONF_TOKEN, CONF_ACCOUNT_TOKEN}
 
 
 async def async_get_config_entry_diagnostics(

@@ -25,6 +25,7 @@ from .exceptions import (
     PlexTimeoutError,
     PlexWebsocketRefusedError,
 )
+from .identification import plex_headers
 from .models import (
     Activity,
     LibrarySection,
@@ -69,13 +70,9 @@ class PlexClient:
         self._token = token
         self._ssl: bool = verify_ssl
         self.request_timeout = request_timeout
-        self._headers: Final = {
-            "Accept": "application/json",
-            "X-Plex-Client-Identifier": client_identifier,
-            "X-Plex-Product": product,
-            "X-Plex-Version": version,
-            "X-Plex-Device-Name": device_name,
-        }
+        self._headers: Final = plex_headers(
+            client_identifier, product, version, device_name
+        )
 
     def __repr__(self) -> str:
         """Return a representation that names the server but never the token."""

@@ -23,6 +23,7 @@ from .exceptions import (
     PlexNotFoundError,
     PlexTimeoutError,
 )
+from .identification import plex_headers
 
 PLEX_TV_URL: Final = "https://plex.tv"
 PLEX_AUTH_APP_URL: Final = "https://app.plex.tv/auth"
@@ -49,13 +50,9 @@ class PlexTvClient:
         self._product = product
         self._client_identifier = client_identifier
         self.request_timeout = request_timeout
-        self._headers: Final = {
-            "Accept": "application/json",
-            "X-Plex-Client-Identifier": client_identifier,
-            "X-Plex-Product": product,
-            "X-Plex-Version": version,
-            "X-Plex-Device-Name": "Home Assistant",
-        }
+        self._headers: Final = plex_headers(
+            client_identifier, product, version, "Home Assistant"
+        )
 
     def __repr__(self) -> str:
         """Name plex.tv's address, nothing else."""

@@ -1,0 +1,249 @@
+"""Signing in with Plex: a PIN at plex.tv, the sign-in page, the server, its connection.
+
+The sign-in page opens through Home Assistant's external step. plex.tv never has to
+reach Home Assistant (no `forwardUrl`, no callback view): the flow polls the PIN itself,
+once a second as plex.tv asks, until it is claimed or expires, and then moves on. So it
+works whether Home Assistant is opened locally, through a proxy or through Home
+Assistant Cloud.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
+from homeassistant.data_entry_flow import UnknownFlow
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+)
+import voluptuous as vol
+
+from .api import PlexError, PlexNotFoundError
+from .api.account import ConnectionKind
+from .api.plextv import PlexTvClient
+from .api.probe import Candidate, candidates, probe
+from .const import CONF_ACCOUNT_TOKEN, CONF_CLIENT_IDENTIFIER, DOMAIN, LOGGER
+from .endpoints import plex_endpoints
+from .flow_base import PlexFlowBase
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigFlowResult
+
+    from .api.account import PlexPin, PlexResource
+
+# plex.tv's guidance: poll a PIN once a second.
+PIN_POLL_INTERVAL: Final = 1.0
+PRODUCT: Final = "Plex Activities for Home Assistant"
+CONF_SERVER: Final = "server"
+
+
+def plextv_client(hass: Any, client_identifier: str) -> PlexTvClient:
+    """Return a plex.tv client (Plex's own, or the stand-in in tests and the demo)."""
+    endpoints = plex_endpoints()
+    return PlexTvClient(
+        async_get_clientsession(hass),
+        client_identifier=client_identifier,
+        product=PRODUCT,
+        version="1",
+        base_url=endpoints.plextv_url,
+        auth_app_url=endpoints.auth_app_url,
+    )
+
+
+def server_token(resource: PlexResource, account_token: str) -> str:
+    """Return the token for the server: the account's if owned, its own if shared."""
+    return account_token if resource.owned else resource.access_token
+
+
+async def async_connect(
+    hass: Any,
+    resource: PlexResource,
+    token: str,
+    client_identifier: str,
+    extra: Candidate | None = None,
+) -> tuple[str, Any]:
+    """Probe the server's connections (and `extra`); return the URL and server info.
+
+    Raises PlexError when none answers as that server.
+    """
+    found = candidates(resource.connections)
+    if extra is not None and extra.url not in {c.url for c in found}:
+        found = sorted([extra, *found], key=lambda candidate: candidate.kind)
+    result = await probe(
+        async_get_clientsession(hass),
+        resource.machine_identifier,
+        token,
+        found,
+        client_identifier=client_identifier,
+    )
+    if result.kind is ConnectionKind.RELAY:
+        LOGGER.warning(
+            "Only Plex Relay reaches %s; its bandwidth is limited, so check that the"
+            " server is reachable on your network",
+            resource.name,
+        )
+    return result.url, result.info
+
+
+class SignInSteps(PlexFlowBase):
+    """The steps of signing in with Plex, for a new entry, reauth and reconfigure."""
+
+    _pin: PlexPin | None = None
+    _poll_task: asyncio.Task[None] | None = None
+    _signin_next: str = "signin_timed_out"
+    _account_token: str | None = None
+    _servers: dict[str, PlexResource] | None = None
+
+    async def async_step_signin(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Send the user to plex.tv's sign-in page; continue once the PIN is claimed."""
+        if user_input is not None:  # the poll below is done
+            return self.async_external_step_done(next_step_id=self._signin_next)
+        client = plextv_client(self.hass, self._client_identifier())
+        if self._pin is None:
+            try:
+                self._pin = await client.create_pin()
+            except PlexError as err:
+                LOGGER.warning("plex.tv could not create a sign-in PIN: %s", err)
+                return self.async_abort(reason="plextv_unavailable")
+            self._poll_task = self.hass.async_create_background_task(
+                self._async_wait_for_signin(client, self._pin),
+                f"{DOMAIN} sign-in",
+                eager_start=False,
+            )
+        return self.async_external_step(
+            step_id="signin", url=client.auth_url(self._pin)
+        )
+
+    async def _async_wait_for_signin(self, client: PlexTvClient, pin: PlexPin) -> None:
+        """Poll the PIN until it is claimed or expires, then resume the flow."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + pin.expires_in
+        while loop.time() < deadline:
+            await asyncio.sleep(PIN_POLL_INTERVAL)
+            try:
+                checked = await client.check_pin(pin)
+            except PlexNotFoundError:  # expired
+                break
+            except PlexError:  # plex.tv hiccup: keep trying until the PIN expires
+                continue
+            if checked.auth_token is not None:
+                self._account_token = checked.auth_token
+                self._signin_next = "signin_servers"
+                break
+        with contextlib.suppress(UnknownFlow):  # the user closed the dialog
+            await self.hass.config_entries.flow.async_configure(self.flow_id, {})
+
+    def async_remove(self) -> None:
+        """Stop polling when the flow goes away."""
+        if self._poll_task is not None:
+            self._poll_task.cancel()
+
+    async def async_step_signin_timed_out(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """The sign-in was not completed in time."""
+        return self.async_abort(reason="signin_timed_out")
+
+    async def async_step_signin_servers(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """List the account's servers; use the one meant, or let the user choose."""
+        assert self._account_token is not None  # noqa: S101 - set before this step
+        client = plextv_client(self.hass, self._client_identifier())
+        try:
+            servers = await client.servers(self._account_token)
+        except PlexError as err:
+            LOGGER.warning("plex.tv could not list the account's servers: %s", err)
+            return self.async_abort(reason="plextv_unavailable")
+        if not servers:
+            return self.async_abort(reason="no_servers")
+        wanted = self._wanted_server()
+        if wanted is not None:
+            servers = [s for s in servers if s.machine_identifier == wanted]
+            if not servers:
+                return self.async_abort(reason="server_not_in_account")
+        else:
+            configured = self._async_current_ids(include_ignore=False)
+            listed, servers = (
+                servers,
+                [s for s in servers if s.machine_identifier not in configured],
+            )
+            if not servers:
+                many = len(listed) > 1
+                return self.async_abort(
+                    reason="all_configured" if many else "already_configured"
+                )
+        self._servers = {s.machine_identifier: s for s in servers}
+        if len(servers) == 1:
+            return await self._async_use_server(servers[0])
+        return await self.async_step_select_server()
+
+    async def async_step_select_server(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Let the user choose among several servers (shared ones name their owner)."""
+        assert self._servers is not None  # noqa: S101 - set before this step
+        if user_input is not None:
+            return await self._async_use_server(self._servers[user_input[CONF_SERVER]])
+        options = [
+            SelectOptionDict(
+                value=server.machine_identifier,
+                label=server.name
+                if server.owned
+                else f"{server.name} ({server.owner})",
+            )
+            for server in self._servers.values()
+        ]
+        # Home Assistant's probatio alias at run time; see config_flow.USER_SCHEMA.
+        schema: Any = vol.Schema(
+            {
+                vol.Required(CONF_SERVER): SelectSelector(
+                    SelectSelectorConfig(options=options)
+                )
+            }
+        )
+        return self.async_show_form(step_id="select_server", data_schema=schema)
+
+    def _wanted_server(self) -> str | None:
+        """Return the server this flow is about, if it is about one already."""
+        if (entry := self._existing_entry) is not None:
+            return entry.unique_id
+        return None if self._discovered is None else self._discovered.machine_identifier
+
+    async def _async_use_server(self, resource: PlexResource) -> ConfigFlowResult:
+        """Find the best connection to the server and finish with it."""
+        assert self._account_token is not None  # noqa: S101 - set before this step
+        token = server_token(resource, self._account_token)
+        client_identifier = self._client_identifier()
+        discovered = None
+        if self._discovered is not None:
+            discovered = Candidate(
+                url=self._discovered.url, kind=ConnectionKind.LOCAL_HTTP
+            )
+        try:
+            url, info = await async_connect(
+                self.hass, resource, token, client_identifier, discovered
+            )
+        except PlexError as err:
+            LOGGER.warning("No connection of %s answered: %s", resource.name, err)
+            return self.async_abort(
+                reason="server_unreachable",
+                description_placeholders={"name": resource.name},
+            )
+        return await self._async_finish(
+            info,
+            {
+                CONF_URL: url,
+                CONF_TOKEN: token,
+                CONF_VERIFY_SSL: True,
+                CONF_CLIENT_IDENTIFIER: client_identifier,
+                CONF_ACCOUNT_TOKEN: self._account_token,
+            },
+        )
