@@ -16,6 +16,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .address_switch import async_check_address
 from .api import (
     Activity,
     NotificationListener,
@@ -302,6 +303,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             LOGGER.info("Plex server %s is available again", self.client.url)
         else:
             LOGGER.warning("Plex server %s is unavailable: %s", self.client.url, error)
+            async_check_address(self.hass, self.config_entry)
         self.async_update_listeners()
 
     @callback
