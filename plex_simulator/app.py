@@ -98,7 +98,7 @@ class _Routes:
                 headers=PROTOCOL_HEADERS,
             )
         if request_token(request) != sim.token:
-            return html_response(401)
+            return html_response(sim.auth_failure_status)
         return None
 
     async def identity(self, request: web.Request) -> web.Response:
@@ -149,7 +149,12 @@ class _Routes:
         hub.register(connection)
         try:
             async for message in websocket:
-                if message.type is WSMsgType.PING and not sim.websocket_silent:
+                if message.type is not WSMsgType.PING:
+                    continue
+                connection.pings += 1
+                if sim.websocket_pong_delay > 0:
+                    await asyncio.sleep(sim.websocket_pong_delay)
+                if not sim.websocket_silent:
                     await websocket.pong(message.data)
         finally:
             await hub.unregister(connection)

@@ -126,6 +126,8 @@ class Connection:
         self._is_silent = is_silent
         self._queue: asyncio.Queue[_QueueItem] = asyncio.Queue()
         self.frames_sent = 0
+        self.pings = 0
+        """The pings received from the client."""
         self._writer = asyncio.get_running_loop().create_task(
             self._write_loop(), name="plex-simulator-websocket-writer"
         )

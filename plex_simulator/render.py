@@ -29,6 +29,7 @@ _REASONS: Mapping[int, str] = {
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
+    498: "Token Expired",
     500: "Internal Server Error",
     502: "Bad Gateway",
     503: "Service Unavailable",

@@ -48,6 +48,9 @@ class PlexSimulator:
             reverse proxy that does not pass upgrades on.
         websocket_silent: True makes the server stop answering pings and stop
             sending frames, like a connection that died silently.
+        websocket_pong_delay: Seconds the server waits before answering a ping.
+        auth_failure_status: The status a request with a wrong token gets: 401
+            like Plex today; 403 or 498 stand for the statuses of expired tokens.
         requests: Every HTTP request received, oldest first.
     """
 
@@ -99,6 +102,8 @@ class PlexSimulator:
         self.rest_failure_content_type: str | None = None
         self.websocket_enabled: bool = True
         self.websocket_silent: bool = False
+        self.websocket_pong_delay: float = 0.0
+        self.auth_failure_status: int = 401
         self.requests: list[RequestRecord] = []
 
     # ------------------------------------------------------------------ lifecycle

@@ -339,3 +339,44 @@ async def test_revoke_token_closes_sockets(
         f"{sim.url}/activities", headers={"X-Plex-Token": "newest"}
     ) as response:
         assert response.status == 200
+
+
+@pytest.mark.parametrize("status", [403, 498])
+async def test_expired_token_status(
+    sim: PlexSimulator, session: aiohttp.ClientSession, status: int
+) -> None:
+    """`auth_failure_status` replaces the 401 of a wrong token, on REST and upgrades."""
+    sim.auth_failure_status = status
+    with pytest.raises(aiohttp.WSServerHandshakeError) as err:
+        await session.ws_connect(sim.url + WS_PATH, params={"X-Plex-Token": "old"})
+    assert err.value.status == status
+    async with session.get(
+        f"{sim.url}/activities", headers={"X-Plex-Token": "old"}
+    ) as response:
+        assert response.status == status
+        assert response.content_type == "text/html"
+    async with session.get(
+        f"{sim.url}/activities", headers={"X-Plex-Token": TOKEN}
+    ) as response:
+        assert response.status == 200
+
+
+async def test_pings_counted_and_pong_delayed(
+    sim: PlexSimulator, session: aiohttp.ClientSession
+) -> None:
+    """The server counts the pings it gets and answers after `websocket_pong_delay`."""
+    websocket = await session.ws_connect(
+        sim.url + WS_PATH, params={"X-Plex-Token": TOKEN}, autoping=False
+    )
+    await sim.wait_for_websockets(1)
+    (connection,) = sim.notification_hub.connections
+    sim.websocket_pong_delay = 0.3
+    loop = asyncio.get_running_loop()
+    sent_at = loop.time()
+    await websocket.ping(b"one")
+    message = await websocket.receive(timeout=2.0)
+    assert message.type is aiohttp.WSMsgType.PONG
+    assert message.data == b"one"
+    assert loop.time() - sent_at >= 0.3
+    assert connection.pings == 1
+    await websocket.close()
