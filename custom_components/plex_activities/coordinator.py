@@ -22,7 +22,6 @@ from .api import (
     NotificationListener,
     PlexAuthenticationError,
     PlexClient,
-    PlexConnectionError,
     PlexError,
     PlexInvalidResponseError,
     PlexNotCancellableError,
@@ -234,16 +233,15 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             LOGGER.debug("Notification websocket stopped: the token was rejected")
             self.config_entry.async_start_reauth(self.hass)
 
-    async def _async_websocket_connected(self) -> None:
-        """Resync after every (re)connect; a failure counts as a failed connection."""
+    async def _async_websocket_connected(self) -> bool:
+        """Resync after every (re)connect; return whether it worked."""
         LOGGER.debug("Notification websocket to %s connected", self.client.url)
         self._websocket_down_since = None
         self._fallback_polling = False
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
         self.update_interval = SAFETY_POLL_INTERVAL
         await self.async_refresh()
-        if not self.last_update_success or not self.server_available:
-            raise PlexConnectionError("the resync after connecting failed")
+        return self.last_update_success and self.server_available
 
     @callback
     def _websocket_disconnected(self, error: PlexError | None) -> None:

@@ -45,10 +45,11 @@ class Recorder:
         self.events.extend(events)
         self.changed.set()
 
-    async def on_connected(self) -> None:
-        """Record a connection."""
+    async def on_connected(self) -> bool:
+        """Record a connection; the resync works."""
         self.connects += 1
         self.changed.set()
+        return True
 
     def on_disconnected(self, error: PlexError | None) -> None:
         """Record a disconnection."""
@@ -219,12 +220,12 @@ async def test_failed_resync_counts_as_failure(
     recorder = Recorder()
     calls = 0
 
-    async def failing_resync() -> None:
+    async def failing_resync() -> bool:
         nonlocal calls
         calls += 1
         if calls == 1:
-            raise PlexConnectionError("resync failed")
-        await recorder.on_connected()
+            return False
+        return await recorder.on_connected()
 
     listener = NotificationListener(
         client,
@@ -236,7 +237,78 @@ async def test_failed_resync_counts_as_failure(
     task = asyncio.create_task(listener.run())
     await recorder.until(lambda: recorder.connects == 1)
     assert calls == 2
-    assert str(recorder.disconnects[0]) == "resync failed"
+    assert str(recorder.disconnects[0]) == "the resync after connecting failed"
+    assert recorder.delays[0] > 0
+    await cancel(task)
+
+
+async def test_slow_failing_resync_keeps_backing_off(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """A resync that fails after outlasting `stable_after` does not reset the backoff.
+
+    Stability counts from a successful resync, not from the websocket opening: else a
+    resync timing out after 10 s would make the listener retry about every 11 s forever.
+    """
+    recorder = Recorder()
+    stable_after = 0.05
+    attempts = 0
+
+    async def slow_failing_resync() -> bool:
+        nonlocal attempts
+        attempts += 1
+        recorder.changed.set()
+        await asyncio.sleep(stable_after * 2)  # longer than `stable_after`
+        return False
+
+    listener = NotificationListener(
+        client,
+        on_events=recorder.on_events,
+        on_connected=slow_failing_resync,
+        on_disconnected=recorder.on_disconnected,
+        backoff=Backoff(rng=random.Random(1)),
+        sleep=recorder.sleep,
+        stable_after=stable_after,
+    )
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: len(recorder.delays) >= 7)
+    await cancel(task)
+    bases = [1, 2, 4, 8, 16, 32, 60]
+    for delay, base in zip(recorder.delays, bases, strict=False):
+        assert 0.75 * base <= delay <= base
+    assert attempts >= 7
+    assert not listener.stats.connected
+    assert all(
+        str(error) == "the resync after connecting failed"
+        for error in recorder.disconnects
+    )
+
+
+async def test_stable_from_resync_not_from_handshake(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """A slow resync that works, then a clean close at once: no immediate retry."""
+    recorder = Recorder()
+
+    async def slow_resync() -> bool:
+        # The server closes during the resync; the close is read right after it.
+        simulator.notification_hub.close_where(lambda _connection: True)
+        await asyncio.sleep(0.6)
+        return await recorder.on_connected()
+
+    listener = NotificationListener(
+        client,
+        on_events=recorder.on_events,
+        on_connected=slow_resync,
+        on_disconnected=recorder.on_disconnected,
+        backoff=Backoff(rng=random.Random(1)),
+        sleep=recorder.sleep,
+        stable_after=0.5,
+    )
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: len(recorder.disconnects) == 1)
+    assert recorder.disconnects == [None]  # a clean close
+    # Up 0.6 s since the handshake but not `stable_after` since the resync: back off.
     assert recorder.delays[0] > 0
     await cancel(task)
 
@@ -255,6 +327,64 @@ async def test_silent_connection_detected(
     simulator.websocket_silent = True
     await recorder.until(lambda: len(recorder.disconnects) == 1, timeout=2.0)
     assert "keepalive" in str(recorder.disconnects[0])
+    await cancel(task)
+
+
+async def test_idle_ping_rate(client: PlexClient, simulator: PlexSimulator) -> None:
+    """An idle connection gets one ping per heartbeat, not more (nor none)."""
+    heartbeat = 0.2
+    recorder = Recorder()
+    listener = make_listener(client, recorder, heartbeat=heartbeat)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    (connection,) = simulator.notification_hub.connections
+    await asyncio.sleep(5.5 * heartbeat)
+    # Five heartbeats of idleness: five pings (fewer if the machine is slow); pinging
+    # after half a heartbeat instead would double them.
+    assert 3 <= connection.pings <= 6
+    assert recorder.disconnects == []
+    await cancel(task)
+
+
+async def test_pong_within_half_a_heartbeat_accepted(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """A pong that takes a third of a heartbeat keeps the connection, cycle after cycle."""
+    heartbeat = 0.6
+    simulator.websocket_pong_delay = heartbeat / 6
+    recorder = Recorder()
+    listener = make_listener(client, recorder, heartbeat=heartbeat)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    (connection,) = simulator.notification_hub.connections
+    # Three cycles of a heartbeat's silence, a ping and the late pong, and some more.
+    await asyncio.sleep(3.5 * (heartbeat + simulator.websocket_pong_delay))
+    assert connection.pings >= 2
+    assert recorder.disconnects == []
+    assert listener.stats.connects == 1
+    await cancel(task)
+
+
+async def test_pong_later_than_half_a_heartbeat_is_dead(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """A pong between half and one heartbeat late: the connection is declared dead.
+
+    The keepalive waits `heartbeat` of silence, pings, and gives the pong half a
+    heartbeat; waiting a whole heartbeat for it (the two timeouts swapped) would accept
+    this pong and ping twice as often.
+    """
+    heartbeat = 0.6
+    simulator.websocket_pong_delay = 0.75 * heartbeat
+    recorder = Recorder()
+    listener = make_listener(client, recorder, heartbeat=heartbeat)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    connected_at = asyncio.get_running_loop().time()
+    await recorder.until(lambda: len(recorder.disconnects) == 1, timeout=5)
+    dead_after = asyncio.get_running_loop().time() - connected_at
+    assert "keepalive" in str(recorder.disconnects[0])
+    assert heartbeat * 1.5 <= dead_after < heartbeat * 1.75 + 0.2
     await cancel(task)
 
 

@@ -126,7 +126,9 @@ class NotificationListener:
     gives up; an immediate retry after a clean close of a connection that had been up;
     and a stop (PlexAuthenticationError propagates) when the token is rejected.
     `on_connected` runs after every (re)connect, before any frame is read, so the caller
-    can resync over REST without missing what arrives meanwhile.
+    can resync over REST without missing what arrives meanwhile. It returns whether the
+    resync worked: a failed resync counts as a failed connection (no backoff reset), and
+    a connection counts as stable only from a successful resync on.
     """
 
     def __init__(
@@ -134,7 +136,7 @@ class NotificationListener:
         client: PlexClient,
         *,
         on_events: Callable[[Sequence[ActivityEvent]], None],
-        on_connected: Callable[[], Awaitable[None]],
+        on_connected: Callable[[], Awaitable[bool]],
         on_disconnected: Callable[[PlexError | None], None],
         backoff: Backoff | None = None,
         heartbeat: float = 30.0,
@@ -159,12 +161,15 @@ class NotificationListener:
             error: PlexError | None = None
             try:
                 async with self._client.connect_notifications() as websocket:
-                    up_since = time.monotonic()
                     self.stats.connected = True
                     self.stats.connects += 1
                     self.stats.frames_since_connect = 0
-                    await self._on_connected()
+                    if not await self._on_connected():
+                        raise PlexConnectionError("the resync after connecting failed")
                     # Connected and resynced: the server works, start backoff afresh.
+                    # Stability counts from here, not from the handshake: a resync
+                    # that times out must not make a connection look stable.
+                    up_since = time.monotonic()
                     self.backoff.reset()
                     await self._receive(websocket)
             except PlexAuthenticationError as err:
