@@ -19,6 +19,7 @@ from custom_components.plex_activities.const import (
 from plex_simulator import PlexSimulator
 from tests.const import TOKEN
 from tests.helpers import activity_entity_id, settle, wait_for
+from tests.simulator.helpers import WS_PATH
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -93,10 +94,15 @@ async def test_not_ready_on_bad_answers(  # noqa: PLR0917 - parametrized
     assert reason in (mock_config_entry.reason or "")
 
 
+@pytest.mark.parametrize("status", [401, 403, 498])
 async def test_auth_failure_at_setup(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    status: int,
 ) -> None:
-    """A rejected token at setup starts re-authentication."""
+    """A rejected (401), refused (403) or expired (498) token at setup starts reauth."""
+    simulator.auth_failure_status = status
     simulator.revoke_token("rotated")
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
@@ -172,10 +178,26 @@ async def test_outage_and_recovery(
     assert all(r.exc_info is None for r in ours)
 
 
+@pytest.mark.parametrize("status", [401, 403, 498])
 async def test_token_revoked_at_runtime(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
 ) -> None:
-    """A revoked token gives exactly one reauth flow and no reconnect loop."""
+    """A revoked or expired token gives exactly one reauth flow and no reconnect loop.
+
+    The websocket handshake finds out first (401 today; 403 as on REST; 498 for an
+    expired token): it starts the reauth instead of retrying forever, with one log line.
+    """
+    running = simulator.start_activity(title="Scanning Movies", progress=30)
+    await settle(hass, simulator)  # also: the resync after connecting is over
+    entity_id = activity_entity_id(hass, running)
+    assert entity_id is not None
+    simulator.auth_failure_status = status
+    caplog.clear()
+    requests_before = len(simulator.requests)
     simulator.revoke_token("rotated")
     await simulator.wait_for_websocket_count(0)
     await wait_for(
@@ -190,6 +212,13 @@ async def test_token_revoked_at_runtime(
     assert len([r for r in simulator.requests if r.websocket]) == 2
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
+    # The handshake found out, not a poll; and it said so in one line, whatever the status.
+    assert [r.path for r in simulator.requests[requests_before:]] == [WS_PATH]
+    ours = [r for r in caplog.records if r.name.startswith("custom_components")]
+    assert [(r.levelno, r.getMessage()) for r in ours] == [
+        (logging.DEBUG, f"Notification websocket to {simulator.url} closed: None"),
+        (logging.DEBUG, "Notification websocket stopped: the token was rejected"),
+    ]
 
     # A new token through reauth: everything resumes without restarting.
     await hass.config_entries.flow.async_configure(
@@ -205,6 +234,10 @@ async def test_token_revoked_at_runtime(
     await settle(hass, simulator)
     assert activity_entity_id(hass, uuid) is not None
     assert init_integration.data[CONF_TOKEN] == "rotated"
+    # Nothing was lost: the activity that ran all along keeps its entity and state.
+    assert activity_entity_id(hass, running) == entity_id
+    assert hass.states.get(entity_id).state == "30"
+    assert hass.states.get(SUMMARY).state == "2"
 
 
 async def test_websocket_repair_issue(

@@ -91,14 +91,33 @@ async def test_cancel(client: PlexClient, simulator: PlexSimulator) -> None:
     assert simulator.requests[-1].method == "DELETE"
 
 
-@pytest.mark.parametrize("call", ["server_info", "activities", "library_sections"])
+async def _call(client: PlexClient, call: str) -> None:
+    """Make one of the client's calls; `notifications` opens the websocket."""
+    if call != "notifications":
+        await getattr(client, call)()
+        return
+    async with client.connect_notifications():
+        pass
+
+
+@pytest.mark.parametrize("status", [401, 403, 498])
+@pytest.mark.parametrize(
+    "call", ["server_info", "activities", "library_sections", "notifications"]
+)
 async def test_wrong_token(
-    session: aiohttp.ClientSession, simulator: PlexSimulator, call: str
+    session: aiohttp.ClientSession, simulator: PlexSimulator, call: str, status: int
 ) -> None:
-    """A rejected token is an authentication error that does not name the token."""
+    """A rejected, revoked or expired token is an authentication error.
+
+    401 is what Plex answers today; 403 (as on REST) and 498 (plex.tv's status for an
+    expired token) count the same, on every request and on the websocket handshake.
+    The error never names the token.
+    """
+    simulator.auth_failure_status = status
     client = PlexClient(session, simulator.url, "not-the-token", client_identifier="x")
     with pytest.raises(PlexAuthenticationError) as err:
-        await getattr(client, call)()
+        await _call(client, call)
+    assert f"HTTP {status}" in str(err.value)
     assert "not-the-token" not in str(err.value)
     assert "not-the-token" not in repr(err.value)
 

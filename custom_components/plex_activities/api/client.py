@@ -43,6 +43,9 @@ NOTIFICATIONS_PATH: Final = "/:/websockets/notifications"
 # so that an oversized frame is counted and skipped instead of breaking the connection.
 MAX_FRAME_BYTES: Final = 1024 * 1024
 _WS_MAX_MSG_SIZE: Final = 16 * MAX_FRAME_BYTES
+# The statuses of a rejected token: 401 (wrong or revoked) and 403 as Plex answers them;
+# 498 is plex.tv's "token expired" for its expiring tokens, which Plex may use as well.
+TOKEN_REJECTED_STATUSES: Final = frozenset({401, 403, 498})
 
 
 class PlexClient:
@@ -148,7 +151,7 @@ class PlexClient:
                 )
         except aiohttp.WSServerHandshakeError as err:
             # The handshake error carries the request headers (and so the token): never chain it.
-            if err.status in (401, 403):
+            if err.status in TOKEN_REJECTED_STATUSES:
                 raise PlexAuthenticationError(
                     f"{self._base} rejected the token (HTTP {err.status})"
                 ) from None
@@ -193,7 +196,7 @@ class PlexClient:
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise self._map_transport_error(err, what) from None
 
-        if status in (401, 403):
+        if status in TOKEN_REJECTED_STATUSES:
             raise PlexAuthenticationError(
                 f"{self._base} rejected the token ({what}: HTTP {status})"
             )

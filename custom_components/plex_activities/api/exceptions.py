@@ -32,7 +32,7 @@ class PlexWebsocketRefusedError(PlexConnectionError):
 
 
 class PlexAuthenticationError(PlexError):
-    """The token was rejected (HTTP 401 or 403)."""
+    """The token was rejected, revoked or expired (HTTP 401, 403 or 498)."""
 
 
 class PlexNotFoundError(PlexError):
