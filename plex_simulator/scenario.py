@@ -133,6 +133,28 @@ class _Demo:
         self._sim.end_activity(activity_uuid)
         return True
 
+    async def _run_activity(
+        self,
+        duration: tuple[float, float],
+        subtitle_at: Callable[[int], str],
+        /,
+        **activity: Any,
+    ) -> bool:
+        """Start an activity and move it to 100 over a random duration.
+
+        Args:
+            duration: The range of demo seconds until it completes.
+            subtitle_at: Makes the subtitle for a progress value.
+            **activity: What :meth:`PlexSimulator.start_activity` takes.
+
+        Returns:
+            True when it completed and was ended, False when it vanished.
+        """
+        activity_uuid = self._sim.start_activity(**activity)
+        return await self._advance(
+            activity_uuid, self._rng.uniform(*duration), subtitle_at
+        )
+
     def _item_name(self, library: Library) -> str:
         """Invent the name of an item a scan of ``library`` is looking at."""
         rng = self._rng
@@ -226,24 +248,20 @@ class _Demo:
 
     async def _refresh(self) -> None:
         """Refresh the metadata of a show or an album (not cancellable)."""
-        sim, rng = self._sim, self._rng
-        metadata_id = rng.randint(1000, 40000)
-        activity_uuid = sim.start_activity(
+        metadata_id = self._rng.randint(1000, 40000)
+        await self._run_activity(
+            (10.0, 40.0),
+            lambda _progress: "Augmenting metadata",
             type="library.refresh.items",
             title="Refreshing",
             subtitle="Augmenting metadata",
             cancellable=False,
             context={"key": f"/library/metadata/{metadata_id}/children"},
         )
-        await self._advance(
-            activity_uuid,
-            rng.uniform(10.0, 40.0),
-            lambda _progress: "Augmenting metadata",
-        )
 
     async def _analysis(self) -> None:
         """Generate chapter thumbnails or detect credits (cancellable)."""
-        sim, rng = self._sim, self._rng
+        rng = self._rng
         activity_type, title = rng.choice(
             (
                 ("media.generate.chapter.thumbs", "Analyzing media"),
@@ -251,32 +269,25 @@ class _Demo:
             )
         )
         movies = rng.sample(_MOVIES, k=4)
-        activity_uuid = sim.start_activity(
+        await self._run_activity(
+            (20.0, 60.0),
+            lambda progress: f"{movies[min(3, progress // 25)]}.mkv",
             type=activity_type,
             title=title,
             subtitle=f"{movies[0]}.mkv",
             cancellable=True,
         )
-        await self._advance(
-            activity_uuid,
-            rng.uniform(20.0, 60.0),
-            lambda progress: f"{movies[min(3, progress // 25)]}.mkv",
-        )
 
     async def _epg(self) -> None:
         """Load the electronic programme guide (not cancellable)."""
-        sim, rng = self._sim, self._rng
-        total = rng.randint(800, 4000)
-        activity_uuid = sim.start_activity(
+        total = self._rng.randint(800, 4000)
+        await self._run_activity(
+            (20.0, 50.0),
+            lambda progress: f"Downloaded {total * progress // 100} airings",
             type="provider.epg.load",
             title="Refreshing EPG",
             subtitle="Downloaded 0 airings",
             cancellable=False,
-        )
-        await self._advance(
-            activity_uuid,
-            rng.uniform(20.0, 50.0),
-            lambda progress: f"Downloaded {total * progress // 100} airings",
         )
 
     async def _butler(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from aiohttp import WSCloseCode, web
 
@@ -11,11 +11,14 @@ from plex_simulator.app import create_app
 from plex_simulator.notifications import NotificationHub
 from plex_simulator.state import (
     DEFAULT_LIBRARIES,
+    ActivityChanges,
     ActivityStore,
     Library,
+    NewActivity,
     RequestRecord,
     ServerIdentity,
     build_activity,
+    complete_activity,
 )
 
 if TYPE_CHECKING:
@@ -226,73 +229,33 @@ class PlexSimulator:
         """A copy of the running activities: uuid -> activity JSON."""
         return self._store.snapshot()
 
-    def start_activity(
-        self,
-        *,
-        type: str = "library.update.section",  # noqa: A002 - Plex's own field name
-        title: str = "Scanning",
-        subtitle: str = "",
-        progress: int = 0,
-        cancellable: bool = False,
-        user_id: int = 1,
-        context: Mapping[str, Any] | None = None,
-        uuid: str | None = None,
-    ) -> str:
+    def start_activity(self, **fields: Unpack[NewActivity]) -> str:
         """Start an activity and notify ``started``.
 
         Args:
-            type: The dotted activity type.
-            title: The user-facing title.
-            subtitle: The user-facing detail line.
-            progress: Percent complete, or -1 when indeterminate.
-            cancellable: Whether a client may cancel it.
-            user_id: The owning account id.
-            context: The ``Context`` object (omitted when empty).
-            uuid: The activity id; random when omitted.
+            **fields: The activity's ``type``, ``title``, ``subtitle``,
+                ``progress``, ``cancellable``, ``user_id``, ``context`` and
+                ``uuid``; see :class:`NewActivity` for the defaults.
 
         Returns:
             The activity uuid.
         """
-        activity = self._store.add(
-            build_activity(
-                activity_uuid=uuid,
-                activity_type=type,
-                title=title,
-                subtitle=subtitle,
-                progress=progress,
-                cancellable=cancellable,
-                user_id=user_id,
-                context=context,
-            )
-        )
+        activity = self._store.add(build_activity(**fields))
         self._notify_activity("started", activity)
         return str(activity["uuid"])
 
-    def update_activity(
-        self,
-        uuid: str,
-        *,
-        progress: int | None = None,
-        subtitle: str | None = None,
-        title: str | None = None,
-        context: Mapping[str, Any] | None = None,
-    ) -> None:
+    def update_activity(self, uuid: str, **changes: Unpack[ActivityChanges]) -> None:
         """Change a running activity and notify ``updated``.
 
         Args:
             uuid: The activity id.
-            progress: The new progress.
-            subtitle: The new subtitle.
-            title: The new title.
-            context: The new ``Context`` (replaces it; empty removes it).
+            **changes: The new ``progress``, ``subtitle``, ``title`` or
+                ``context`` (which replaces the ``Context``; empty removes it).
 
         Raises:
             KeyError: No activity has this uuid.
         """
-        activity = self._store.update(
-            uuid, progress=progress, subtitle=subtitle, title=title, context=context
-        )
-        self._notify_activity("updated", activity)
+        self._notify_activity("updated", self._store.update(uuid, **changes))
 
     def end_activity(self, uuid: str) -> None:
         """End a running activity and notify ``ended`` with its last state.
@@ -314,23 +277,7 @@ class PlexSimulator:
         Args:
             activities: Activities in the JSON shape of ``/activities``.
         """
-        complete: list[dict[str, Any]] = []
-        for given in activities:
-            activity = build_activity(
-                activity_uuid=given.get("uuid"),
-                activity_type=given.get("type", "library.update.section"),
-                title=given.get("title", "Scanning"),
-                subtitle=given.get("subtitle", ""),
-                progress=given.get("progress", 0),
-                cancellable=given.get("cancellable", False),
-                user_id=given.get("userID", 1),
-                context=given.get("Context"),
-            )
-            activity.update(
-                (key, value) for key, value in given.items() if key not in activity
-            )
-            complete.append(activity)
-        self._store.replace_all(complete)
+        self._store.replace_all([complete_activity(given) for given in activities])
 
     def _notify_activity(self, event: str, activity: dict[str, Any]) -> None:
         """Queue an ``activity`` notification for ``event``."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 import uuid as uuid_module
 
 if TYPE_CHECKING:
@@ -76,44 +76,89 @@ class RequestRecord:
     websocket: bool = False
 
 
-def build_activity(
-    *,
-    activity_uuid: str | None = None,
-    activity_type: str = "library.update.section",
-    title: str = "Scanning",
-    subtitle: str = "",
-    progress: int = 0,
-    cancellable: bool = False,
-    user_id: int = 1,
-    context: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+class NewActivity(TypedDict, total=False):
+    """The fields of a new activity; :func:`build_activity` fills in the rest.
+
+    Attributes:
+        uuid: The activity id; a random UUID when omitted (or None).
+        type: The dotted activity type ("library.update.section").
+        title: The user-facing title ("Scanning").
+        subtitle: The user-facing detail line ("").
+        progress: Percent complete, or -1 when indeterminate (0).
+        cancellable: Whether ``DELETE /activities/{uuid}`` may cancel it (False).
+        user_id: The owning account id (1).
+        context: The ``Context`` object; omitted when empty (None).
+    """
+
+    uuid: str | None
+    type: str
+    title: str
+    subtitle: str
+    progress: int
+    cancellable: bool
+    user_id: int
+    context: Mapping[str, Any] | None
+
+
+# The fields of :class:`NewActivity` whose JSON name differs.
+_JSON_NAMES: Mapping[str, str] = {"user_id": "userID", "context": "Context"}
+
+
+def build_activity(**fields: Unpack[NewActivity]) -> dict[str, Any]:
     """Build an activity in the JSON shape ``GET /activities`` returns.
 
     Args:
-        activity_uuid: The activity id; a random UUID when omitted.
-        activity_type: The dotted activity type (the ``type`` field).
-        title: The user-facing title.
-        subtitle: The user-facing detail line.
-        progress: Percent complete, or -1 when indeterminate.
-        cancellable: Whether ``DELETE /activities/{uuid}`` may cancel it.
-        user_id: The owning account id.
-        context: The ``Context`` object; omitted when empty.
+        **fields: The given fields; see :class:`NewActivity` for the defaults.
 
     Returns:
         The activity as a JSON-ready dict.
     """
     activity: dict[str, Any] = {
-        "uuid": activity_uuid or str(uuid_module.uuid4()),
-        "type": activity_type,
-        "cancellable": cancellable,
-        "userID": user_id,
-        "title": title,
-        "subtitle": subtitle,
-        "progress": progress,
+        "uuid": fields.get("uuid") or str(uuid_module.uuid4()),
+        "type": fields.get("type", "library.update.section"),
+        "cancellable": fields.get("cancellable", False),
+        "userID": fields.get("user_id", 1),
+        "title": fields.get("title", "Scanning"),
+        "subtitle": fields.get("subtitle", ""),
+        "progress": fields.get("progress", 0),
     }
-    if context:
+    if context := fields.get("context"):
         activity["Context"] = dict(context)
     return activity
+
+
+def complete_activity(given: Mapping[str, Any]) -> dict[str, Any]:
+    """Complete an activity given in the JSON shape of ``GET /activities``.
+
+    Missing fields get the defaults of :func:`build_activity`; fields it does
+    not know are kept as given.
+
+    Args:
+        given: Some or all fields of an activity.
+
+    Returns:
+        The whole activity as a JSON-ready dict.
+    """
+    fields: Any = {
+        name: given[json_name]
+        for name in NewActivity.__optional_keys__
+        if (json_name := _JSON_NAMES.get(name, name)) in given
+    }
+    activity = build_activity(**fields)
+    activity.update((key, value) for key, value in given.items() if key not in activity)
+    return activity
+
+
+class ActivityChanges(TypedDict, total=False):
+    """The fields a change of a running activity may set; None keeps one as it is.
+
+    A ``context`` replaces the whole ``Context`` object; an empty one removes it.
+    """
+
+    progress: int | None
+    subtitle: str | None
+    title: str | None
+    context: Mapping[str, Any] | None
 
 
 class ActivityStore:
@@ -160,30 +205,21 @@ class ActivityStore:
         return copy.deepcopy(activity)
 
     def update(
-        self,
-        activity_uuid: str,
-        *,
-        progress: int | None = None,
-        subtitle: str | None = None,
-        title: str | None = None,
-        context: Mapping[str, Any] | None = None,
+        self, activity_uuid: str, **changes: Unpack[ActivityChanges]
     ) -> dict[str, Any]:
         """Change fields of a running activity and return a copy of it.
-
-        A ``context`` replaces the whole ``Context`` object; an empty one
-        removes it.
 
         Raises:
             KeyError: No activity has this uuid.
         """
         activity = self._activities[activity_uuid]
-        if progress is not None:
+        if (progress := changes.get("progress")) is not None:
             activity["progress"] = progress
-        if subtitle is not None:
+        if (subtitle := changes.get("subtitle")) is not None:
             activity["subtitle"] = subtitle
-        if title is not None:
+        if (title := changes.get("title")) is not None:
             activity["title"] = title
-        if context is not None:
+        if (context := changes.get("context")) is not None:
             if context:
                 activity["Context"] = dict(context)
             else:
