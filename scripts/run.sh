@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Run the integration in a real Home Assistant against the bundled Plex simulator.
 #
-# Usage: scripts/run.sh [--check [--screenshot]] [--ha-port PORT] [--sim-port PORT]
+# Usage: scripts/run.sh [--check [--screenshot] [--update-screenshots]] [--ha-port PORT]
+#                      [--sim-port PORT]
 #   (no option)   start the simulator (demo scenario) and Home Assistant with config/ and
 #                 the integration from custom_components/; Ctrl-C stops both
-#   --check       headless end-to-end check instead (scripts/headless_check.py): onboard,
-#                 add the integration, watch activities, cancel one, check the log; exit 0/1
+#   --check       headless end-to-end check instead (scripts/headless/): onboard, add the
+#                 integration, watch activities, cancel one, check the log; exit 0/1
 #   --ha-port, --sim-port  ports (check: default free ones; run: 8123 (set in config/)
 #                 and 32400)
-#   --screenshot  with --check: also capture docs/screenshot-dashboard.png, and test the
-#                 dashboard card in a real browser (docs/screenshot-card.png), with Debian's
-#                 chromium (installed with apt-get when missing)
+#   --screenshot  with --check: also capture the dashboard (screenshot-dashboard.png), and
+#                 test the dashboard card in a real browser (screenshot-card.png), with
+#                 Debian's chromium (installed with apt-get when missing); the screenshots
+#                 go to a new folder under /tmp (printed), so the checkout stays unchanged
+#   --update-screenshots  --check --screenshot, writing the screenshots into docs/ (the
+#                 README's pictures) instead
 #
 # The first run provisions Python 3.14 (scripts/python314.sh, with a compiler for Home
 # Assistant's source-only dependencies) and a cached venv from requirements_run.txt.
@@ -18,14 +22,15 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 top="$PWD"
 
-mode=run screenshot=0 ha_port="" sim_port=""
+mode=run screenshot=0 update_screenshots=0 ha_port="" sim_port=""
 while (($#)); do
   case "$1" in
     --check) mode=check ;;
     --screenshot) screenshot=1 ;;
+    --update-screenshots) mode=check screenshot=1 update_screenshots=1 ;;
     --ha-port) ha_port="$2"; shift ;;
     --sim-port) sim_port="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -78,10 +83,16 @@ if [[ "$mode" == check ]]; then
     done
     rm -f "$profile.log"
     [[ -n "$cdp_url" ]] || { echo "run.sh: chromium did not start" >&2; exit 1; }
-    args+=(--cdp-url "$cdp_url" --screenshot "$top/docs/screenshot-dashboard.png")
+    # Screenshots land outside the checkout unless asked for (CI leaves it unchanged).
+    if ((update_screenshots)); then
+      shots="$top/docs"
+    else
+      shots="$(mktemp -d /tmp/plex-activities-screenshots.XXXXXX)"
+    fi
+    args+=(--cdp-url "$cdp_url" --screenshot-dir "$shots")
   fi
   status=0
-  in_env "$venv/bin/python" scripts/headless_check.py "${args[@]}" || status=$?
+  (cd scripts && in_env "$venv/bin/python" -m headless "${args[@]}") || status=$?
   exit "$status"
 fi
 
