@@ -177,6 +177,32 @@ async def test_summary_sensor(
     assert hass.states.get(SUMMARY).attributes["activities"] == []
 
 
+async def test_summary_lists_the_entity_id_of_a_sensor_added_later(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """A sensor registered after the summary was written gets listed with its entity id.
+
+    Found by the chaos soak (tests/soak): an activity that started and then never
+    changed stayed listed with `entity_id: None`.
+    """
+    simulator.set_activities_silently(
+        [
+            {"uuid": f"resynced-{n}", "title": f"Task {n}", "type": "butler"}
+            for n in range(3)
+        ]
+    )
+    await init_integration.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+    # Listed at once; entity ids join with the next coalesced write.
+    assert hass.states.get(SUMMARY).state == "3"
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    listed = hass.states.get(SUMMARY).attributes["activities"]
+    assert [item["entity_id"] for item in listed] == [
+        activity_entity_id(hass, f"resynced-{n}") for n in range(3)
+    ]
+
+
 async def test_resync_after_reconnect(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final, override
 from homeassistant.components.sensor import SensorEntity, SensorStateClass
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import PERCENTAGE
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
 
@@ -257,7 +257,34 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
         self.async_on_remove(
             self.coordinator.async_add_lifecycle_listener(self._lifecycle)
         )
+        # Sensors get their entity id after the start was written: list it then.
+        self.async_on_remove(
+            self.hass.bus.async_listen(
+                er.EVENT_ENTITY_REGISTRY_UPDATED,
+                self._activity_sensor_registered,
+                event_filter=self._is_new_activity_sensor,
+            )
+        )
         self.async_on_remove(self._cancel_pending)
+
+    @callback
+    def _activity_sensor_registered(
+        self, _event: Event[er.EventEntityRegistryUpdatedData]
+    ) -> None:
+        self._updated()
+
+    @callback
+    def _is_new_activity_sensor(self, data: er.EventEntityRegistryUpdatedData) -> bool:
+        registry_entry = er.async_get(self.hass).async_get(data["entity_id"])
+        return (
+            data["action"] == "create"
+            and registry_entry is not None
+            and registry_entry.config_entry_id == self.coordinator.config_entry.entry_id
+            and uuid_from_unique_id(
+                self.coordinator.server.machine_identifier, registry_entry.unique_id
+            )
+            is not None
+        )
 
     @callback
     def _cancel_pending(self) -> None:
