@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from homeassistant.const import STATE_UNAVAILABLE
+
 from tests.helpers import settle
 
 if TYPE_CHECKING:
@@ -55,3 +57,39 @@ async def test_started_and_ended(
     assert state.attributes["library"] == "Movies"
     assert 95.0 <= state.attributes["duration"] < 100.0
     assert state.attributes["progress"] == 80  # the last state the ended frame carries
+
+
+async def test_events_fire_while_a_poll_failed(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+) -> None:
+    """A failed poll does not hide the events the websocket still delivers.
+
+    Found by the chaos soak (tests/soak, seed 6): after a poll failed (a 5xx, a
+    timeout) the event entity was unavailable until the next good poll, so the
+    `started`/`ended` events pushed meanwhile reached no automation.
+    """
+    earlier = simulator.start_activity(title="Scanning Music")
+    await settle(hass, simulator)  # connected and resynced: frames are read
+    simulator.rest_failure_status = 503
+    await init_integration.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.plex_simulator_activities").state == (
+        STATE_UNAVAILABLE
+    )
+    uuid = simulator.start_activity(title="Scanning Movies")
+    await settle(hass, simulator)
+    state = hass.states.get(EVENT)
+    assert state.state != STATE_UNAVAILABLE
+    assert (state.attributes["event_type"], state.attributes["uuid"]) == (
+        "started",
+        uuid,
+    )
+    simulator.end_activity(earlier)
+    await settle(hass, simulator)
+    state = hass.states.get(EVENT)
+    assert (state.attributes["event_type"], state.attributes["uuid"]) == (
+        "ended",
+        earlier,
+    )

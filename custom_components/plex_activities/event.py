@@ -50,6 +50,12 @@ class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
             self.coordinator.async_add_lifecycle_listener(self._lifecycle)
         )
 
+    @property
+    @override
+    def available(self) -> bool:
+        """Return whether events can arrive: also while a poll failed but pushes flow."""
+        return super().available or self.coordinator.listener.stats.connected
+
     @callback
     def _lifecycle(self, kind: Lifecycle, tracked: TrackedActivity) -> None:
         attributes = activity_attributes(tracked, self.coordinator.libraries)
