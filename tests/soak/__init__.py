@@ -1,0 +1,1 @@
+"""The chaos soak: random activities and faults against the real integration."""

@@ -1,0 +1,111 @@
+"""The chaos soak: a short run of fixed seeds in the suite; scripts/soak.sh runs long ones.
+
+Activities start, update, end and get cancelled at random while faults are injected at
+random; after each quiet period Home Assistant must show exactly the server's activities,
+the event entity must have fired `started`/`ended` exactly once per activity it showed,
+and nothing but the documented lines may be logged at error level.
+
+`PLEX_ACTIVITIES_SOAK_SEEDS` (comma-separated), `PLEX_ACTIVITIES_SOAK_SECONDS` (per seed) and
+`PLEX_ACTIVITIES_SOAK_REPORT` (a file to append each run's figures to, as JSON lines) turn the
+short run into a long one; scripts/soak.sh sets them.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+import json
+import os
+from pathlib import Path
+import random
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from custom_components.plex_activities.api import (
+    Backoff,
+    NotificationListener,
+    PlexClient,
+)
+
+from .driver import ChaosSoak
+from .faults import REQUEST_TIMEOUT
+from .report import summarize
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from homeassistant.core import HomeAssistant
+    from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+    from plex_simulator import PlexSimulator
+
+# The short run in the suite: fixed seeds, a fixed number of steps each.
+SEEDS = [
+    int(seed)
+    for seed in os.environ.get("PLEX_ACTIVITIES_SOAK_SEEDS", "1,2").split(",")
+    if seed
+]
+STEPS = 10**9 if "PLEX_ACTIVITIES_SOAK_SECONDS" in os.environ else 150
+SECONDS = float(os.environ.get("PLEX_ACTIVITIES_SOAK_SECONDS", "0")) or None
+# Time runs fast: keepalive and backoff scaled down so outages pass within a quiet period.
+HEARTBEAT = 1.0
+
+
+@pytest.fixture
+def fast_integration(seed: int) -> Iterator[None]:
+    """Scale the integration's clocks: request timeout, keepalive, reconnect backoff."""
+
+    def listener(*args: Any, **kwargs: Any) -> NotificationListener:
+        return NotificationListener(
+            *args,
+            heartbeat=HEARTBEAT,
+            stable_after=0.5,
+            backoff=Backoff(initial=0.05, maximum=0.5, rng=random.Random(seed)),
+            **kwargs,
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            "custom_components.plex_activities.PlexClient",
+            partial(PlexClient, request_timeout=REQUEST_TIMEOUT),
+        )
+        patch.setattr(
+            "custom_components.plex_activities.coordinator.NotificationListener",
+            listener,
+        )
+        yield
+
+
+def append_report(path: str, figures: dict[str, Any]) -> None:
+    """Append one run's figures to the report file of scripts/soak.sh."""
+    with Path(path).open("a", encoding="utf-8") as output:
+        output.write(json.dumps(figures) + "\n")
+
+
+@pytest.mark.usefixtures("fast_integration")
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_chaos_soak(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    caplog: pytest.LogCaptureFixture,
+    seed: int,
+) -> None:
+    """Random activities and faults: Home Assistant mirrors the server when quiet."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await simulator.wait_for_websockets(1)
+
+    soak = ChaosSoak(hass, mock_config_entry, simulator, caplog, seed)
+    figures = await soak.run(steps=STEPS, seconds=SECONDS)
+    summary, divergences = summarize([figures.as_dict()])
+    print(f"\n{summary}")  # noqa: T201 - the figures the report quotes
+    if report := os.environ.get("PLEX_ACTIVITIES_SOAK_REPORT"):
+        await hass.async_add_executor_job(append_report, report, figures.as_dict())
+    assert figures.quiet_periods >= 2
+    assert sum(figures.faults.values()) > 0
+    assert divergences == len(figures.divergences)
+    assert not figures.divergences, "\n".join(
+        [*figures.divergences[:20], "What happened before:", *figures.trace]
+    )
