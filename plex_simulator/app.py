@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 from aiohttp import WSMsgType, hdrs, web
 
+from plex_simulator.eventsource import EVENTSOURCE_PATH, serve_eventsource
 from plex_simulator.notifications import WEBSOCKET_PATH, Connection, NotificationFilter
 from plex_simulator.payloads import (
     activities_container,
@@ -89,6 +90,9 @@ class _Routes:
         if path == WEBSOCKET_PATH:
             if not sim.websocket_enabled:
                 return html_response(404)
+        elif path == EVENTSOURCE_PATH:
+            if not sim.eventsource.enabled:
+                return html_response(404)
         elif (status := sim.rest_failure_status) is not None:
             body = sim.rest_failure_body
             return web.Response(
@@ -160,6 +164,16 @@ class _Routes:
             await hub.unregister(connection)
         return websocket
 
+    async def eventsource(self, request: web.Request) -> web.StreamResponse:
+        """``GET /:/eventsource/notifications``: the push channel over plain HTTP."""
+        sim = self._sim
+        return await serve_eventsource(
+            request,
+            hub=sim.notification_hub,
+            settings=sim.eventsource,
+            token=request_token(request) or "",
+        )
+
 
 def create_app(sim: PlexSimulator) -> web.Application:
     """Build the aiohttp application serving ``sim``.
@@ -178,4 +192,5 @@ def create_app(sim: PlexSimulator) -> web.Application:
     app.router.add_delete("/activities/{uuid}", routes.cancel_activity)
     app.router.add_get("/library/sections", routes.sections)
     app.router.add_get(WEBSOCKET_PATH, routes.notifications)
+    app.router.add_get(EVENTSOURCE_PATH, routes.eventsource)
     return app

@@ -1,4 +1,4 @@
-"""The notification websocket: subscription filters, frames and connections."""
+"""Notification channels: subscription filters, frames and connections."""
 
 from __future__ import annotations
 
@@ -98,46 +98,74 @@ class _Stop:
     """A queued request to end the writer task."""
 
 
-type _QueueItem = str | bytes | _Close | _Stop
+@dataclass(frozen=True, slots=True)
+class Uncounted:
+    """Text written like a frame but not counted in ``frames_sent`` (a keepalive)."""
+
+    text: str
 
 
-class Connection:
-    """One accepted notification websocket with its ordered send queue."""
+type _QueueItem = str | bytes | Uncounted | _Close | _Stop
+
+
+class QueuedConnection:
+    """One accepted notification connection with its ordered send queue.
+
+    Subclasses say how a frame is written and how the connection closes; the queue,
+    the order, silence and the counters are the same for every transport.
+    """
+
+    transport = "websocket"
+    """The transport's name: ``websocket`` or ``eventsource``."""
 
     def __init__(
         self,
-        websocket: web.WebSocketResponse,
         *,
         token: str,
         notification_filter: NotificationFilter,
         is_silent: Callable[[], bool],
     ) -> None:
-        """Wrap an open websocket and start its writer task.
+        """Start the writer task.
 
         Args:
-            websocket: The prepared server-side websocket.
             token: The token the client authenticated with.
             notification_filter: The subscription filter.
             is_silent: Tells whether the server plays dead right now.
         """
-        self.websocket = websocket
         self.token = token
         self.filter = notification_filter
         self._is_silent = is_silent
         self._queue: asyncio.Queue[_QueueItem] = asyncio.Queue()
         self.frames_sent = 0
         self.pings = 0
-        """The pings received from the client."""
+        """The pings received from the client (websocket only)."""
         self._writer = asyncio.get_running_loop().create_task(
-            self._write_loop(), name="plex-simulator-websocket-writer"
+            self._write_loop(), name=f"plex-simulator-{self.transport}-writer"
         )
+
+    def render(
+        self, notification_type: str, child_key: str, entries: list[dict[str, Any]]
+    ) -> str:
+        """Return the text that carries one notification on this transport."""
+        return notification_frame(notification_type, child_key, entries)
+
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is closed already."""
+        raise NotImplementedError
+
+    async def _write(self, data: str | bytes) -> None:
+        raise NotImplementedError
+
+    async def _close(self, code: int) -> None:
+        raise NotImplementedError
 
     def enqueue(self, item: _QueueItem) -> None:
         """Queue a frame (or a close) behind the ones already queued."""
         self._queue.put_nowait(item)
 
     def close_later(self, code: int) -> None:
-        """Close the socket once the frames queued so far are written."""
+        """Close the connection once the frames queued so far are written."""
         self.enqueue(_Close(code))
 
     async def flush(self) -> None:
@@ -152,19 +180,18 @@ class Connection:
             try:
                 if isinstance(item, _Stop):
                     return
-                if closed or self.websocket.closed:
+                if closed or self.closed:
                     continue
                 if isinstance(item, _Close):
                     closed = True
                     async with asyncio.timeout(_CLOSE_TIMEOUT):
-                        await self.websocket.close(code=item.code)
+                        await self._close(item.code)
                 elif self._is_silent():
                     continue
-                elif isinstance(item, str):
-                    await self.websocket.send_str(item)
-                    self.frames_sent += 1
+                elif isinstance(item, Uncounted):
+                    await self._write(item.text)
                 else:
-                    await self.websocket.send_bytes(item)
+                    await self._write(item)
                     self.frames_sent += 1
             except ConnectionError, RuntimeError, TimeoutError:
                 closed = True
@@ -184,13 +211,52 @@ class Connection:
             self._queue.task_done()
 
 
+class Connection(QueuedConnection):
+    """One accepted notification websocket."""
+
+    def __init__(
+        self,
+        websocket: web.WebSocketResponse,
+        *,
+        token: str,
+        notification_filter: NotificationFilter,
+        is_silent: Callable[[], bool],
+    ) -> None:
+        """Wrap an open websocket and start its writer task.
+
+        Args:
+            websocket: The prepared server-side websocket.
+            token: The token the client authenticated with.
+            notification_filter: The subscription filter.
+            is_silent: Tells whether the server plays dead right now.
+        """
+        self.websocket = websocket
+        super().__init__(
+            token=token, notification_filter=notification_filter, is_silent=is_silent
+        )
+
+    @property
+    def closed(self) -> bool:
+        """Whether the websocket is closed already."""
+        return self.websocket.closed
+
+    async def _write(self, data: str | bytes) -> None:
+        if isinstance(data, str):
+            await self.websocket.send_str(data)
+        else:
+            await self.websocket.send_bytes(data)
+
+    async def _close(self, code: int) -> None:
+        await self.websocket.close(code=code)
+
+
 class NotificationHub:
-    """All open notification websockets of one simulator."""
+    """All open notification connections (websockets and EventSource streams)."""
 
     def __init__(self) -> None:
         """Start with no connections."""
-        self._connections: list[Connection] = []
-        self._finished: dict[Connection, asyncio.Event] = {}
+        self._connections: list[QueuedConnection] = []
+        self._finished: dict[QueuedConnection, asyncio.Event] = {}
         self._changed = asyncio.Event()
 
     @property
@@ -199,17 +265,17 @@ class NotificationHub:
         return len(self._connections)
 
     @property
-    def connections(self) -> list[Connection]:
+    def connections(self) -> list[QueuedConnection]:
         """A copy of the list of open connections."""
         return list(self._connections)
 
-    def register(self, connection: Connection) -> None:
+    def register(self, connection: QueuedConnection) -> None:
         """Add a newly accepted connection."""
         self._connections.append(connection)
         self._finished[connection] = asyncio.Event()
         self._notify_change()
 
-    async def unregister(self, connection: Connection) -> None:
+    async def unregister(self, connection: QueuedConnection) -> None:
         """Remove a connection whose handler is ending."""
         if connection in self._connections:
             self._connections.remove(connection)
@@ -235,9 +301,13 @@ class NotificationHub:
         targets = [c for c in self._connections if c.filter.accepts(notification_type)]
         if not targets:
             return
-        frame = notification_frame(notification_type, child_key, entries)
+        # Rendered once per transport, not once per connection.
+        texts: dict[type[QueuedConnection], str] = {}
         for connection in targets:
-            connection.enqueue(frame)
+            kind = type(connection)
+            if kind not in texts:
+                texts[kind] = connection.render(notification_type, child_key, entries)
+            connection.enqueue(texts[kind])
 
     def send_raw(self, data: str | bytes) -> None:
         """Queue a raw frame on every connection, ignoring filters."""
@@ -250,9 +320,9 @@ class NotificationHub:
 
     def close_where(
         self,
-        predicate: Callable[[Connection], bool],
+        predicate: Callable[[QueuedConnection], bool],
         code: int = WSCloseCode.GOING_AWAY,
-    ) -> list[Connection]:
+    ) -> list[QueuedConnection]:
         """Close, after their queued frames, the connections matching ``predicate``.
 
         Returns:
@@ -268,7 +338,7 @@ class NotificationHub:
         chosen = self.close_where(lambda _connection: True, code)
         await self.wait_finished(chosen)
 
-    async def wait_finished(self, connections: list[Connection]) -> None:
+    async def wait_finished(self, connections: list[QueuedConnection]) -> None:
         """Wait until the handlers of these connections are done."""
         events = [
             event for c in connections if (event := self._finished.get(c)) is not None

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 from aiohttp import WSCloseCode, web
 
 from plex_simulator.app import create_app
+from plex_simulator.eventsource import EventSourceSettings
 from plex_simulator.notifications import NotificationHub
 from plex_simulator.state import (
     DEFAULT_LIBRARIES,
@@ -52,6 +53,9 @@ class PlexSimulator:
         websocket_silent: True makes the server stop answering pings and stop
             sending frames, like a connection that died silently.
         websocket_pong_delay: Seconds the server waits before answering a ping.
+        eventsource: How ``/:/eventsource/notifications`` behaves (enabled,
+            silent, ping interval, data shape). Its streams count among the
+            notification connections (``websocket_count``, ``drop_websockets``).
         auth_failure_status: The status a request with a wrong token gets: 401
             like Plex today; 403 or 498 stand for the statuses of expired tokens.
         requests: Every HTTP request received, oldest first.
@@ -106,6 +110,7 @@ class PlexSimulator:
         self.websocket_enabled: bool = True
         self.websocket_silent: bool = False
         self.websocket_pong_delay: float = 0.0
+        self.eventsource = EventSourceSettings()
         self.auth_failure_status: int = 401
         self.requests: list[RequestRecord] = []
 
