@@ -330,8 +330,10 @@ async def measure_polling(
     rest_calls = [r for r in simulator.requests if not r.websocket]
     activity_polls = [r for r in rest_calls if r.path == "/activities"]
 
-    # Websocket gone (a proxy without upgrades): only the 30 s fallback poll remains.
+    # Both channels gone (a proxy passing neither upgrades nor streams): only the 30 s
+    # fallback poll remains.
     simulator.websocket_enabled = False
+    simulator.eventsource.enabled = False
     await simulator.drop_websockets()
     await wait_for(hass, lambda: coordinator.listener.stats.failed_attempts >= 1)
     uuid = next(iter(simulator.activities))
@@ -354,6 +356,7 @@ async def measure_polling(
             assert clock.offset - changed_at < 120, "the fallback poll never came"
         staleness.append(clock.offset - changed_at)
     simulator.websocket_enabled = True
+    simulator.eventsource.enabled = True
     while not coordinator.listener.stats.connected:  # past the longest backoff (60 s)
         await clock.advance(1)
         assert clock.offset < 10_000, "the websocket never came back"

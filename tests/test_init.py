@@ -246,8 +246,9 @@ async def test_websocket_repair_issue(
     simulator: PlexSimulator,
     issue_registry: ir.IssueRegistry,
 ) -> None:
-    """REST works but the websocket never connects: a repair issue after 10 minutes."""
+    """REST works but neither channel connects: a repair issue after 10 minutes."""
     simulator.websocket_enabled = False
+    simulator.eventsource.enabled = False
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
@@ -256,7 +257,7 @@ async def test_websocket_repair_issue(
     await wait_for(
         hass, lambda: coordinator.listener.stats.failed_attempts >= 2, timeout=15
     )
-    # A refused upgrade says nothing about Plex: no extra REST poll per retry.
+    # A refused channel says nothing about Plex: no extra REST poll per retry.
     activity_polls = [r for r in simulator.requests if r.path == "/activities"]
     assert len(activity_polls) == 1  # the first refresh at setup only
     # Without the websocket REST polls every 30 s and still shows activities.
@@ -276,10 +277,17 @@ async def test_websocket_repair_issue(
     assert issue.translation_placeholders == {
         "name": "Plex Simulator",
         "url": simulator.url,
+        "websocket_error": (
+            f"{simulator.url} refused the notification websocket (HTTP 404)"
+        ),
+        "eventsource_error": (
+            f"{simulator.url} refused the notification EventSource (HTTP 404)"
+        ),
     }
 
     # The proxy is fixed: the listener connects, the issue goes, polling slows down.
     simulator.websocket_enabled = True
+    simulator.eventsource.enabled = True
     await simulator.wait_for_websockets(1, timeout=15)
     await wait_for(
         hass, lambda: issue_registry.async_get_issue(DOMAIN, issue_id) is None

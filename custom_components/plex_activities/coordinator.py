@@ -21,15 +21,16 @@ from .api import (
     Activity,
     NotificationListener,
     PlexAuthenticationError,
+    PlexChannelRefusedError,
     PlexClient,
     PlexError,
     PlexInvalidResponseError,
     PlexNotCancellableError,
     PlexNotFoundError,
     PlexSSLError,
-    PlexWebsocketRefusedError,
     ServerInfo,
 )
+from .channels import channel_errors
 from .const import (
     DOMAIN,
     FALLBACK_POLL_INTERVAL,
@@ -255,9 +256,9 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             # A clean close is followed at once by a reconnect, which resyncs.
             return
         if self._fallback_polling and (
-            isinstance(error, PlexWebsocketRefusedError) or not self.server_available
+            isinstance(error, PlexChannelRefusedError) or not self.server_available
         ):
-            # The 30 s polls run already; a refused upgrade (a proxy without
+            # The 30 s polls run already; a refused channel (a proxy without
             # websocket support) says nothing about Plex itself.
             return
         # Ask REST now: it tells whether Plex itself is gone, and it moves the polls to
@@ -286,6 +287,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             translation_placeholders={
                 "name": self.config_entry.title,
                 "url": self.client.url,
+                **channel_errors(self.listener.stats),
             },
         )
 

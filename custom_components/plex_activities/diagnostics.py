@@ -10,6 +10,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_TOKEN
 
 from .attributes import activity_attributes
+from .channels import channel_diagnostics
 from .const import CONF_ACCOUNT_TOKEN
 
 if TYPE_CHECKING:
@@ -56,5 +57,6 @@ async def async_get_config_entry_diagnostics(
             "skipped_frames": dict(stats.skipped),
             "last_message_age_seconds": last_message_age,
             "last_error": stats.last_error,
+            **channel_diagnostics(stats),
         },
     }

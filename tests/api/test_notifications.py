@@ -17,7 +17,9 @@ from custom_components.plex_activities.api import (
     PlexClient,
     PlexConnectionError,
     PlexError,
+    PlexEventSourceRefusedError,
     PlexWebsocketRefusedError,
+    Transport,
 )
 from tests.const import TOKEN
 
@@ -388,17 +390,28 @@ async def test_pong_later_than_half_a_heartbeat_is_dead(
     await cancel(task)
 
 
-async def test_websocket_refused(client: PlexClient, simulator: PlexSimulator) -> None:
-    """A proxy without websocket support (404) is a connection error, retried."""
+async def test_both_channels_refused(
+    client: PlexClient, simulator: PlexSimulator
+) -> None:
+    """A proxy refusing both channels (404): each is tried in turn, backing off."""
     simulator.websocket_enabled = False
+    simulator.eventsource.enabled = False
     recorder = Recorder()
     listener = make_listener(client, recorder)
     task = asyncio.create_task(listener.run())
-    await recorder.until(lambda: len(recorder.disconnects) >= 2)
-    assert "HTTP 404" in str(recorder.disconnects[0])
-    assert isinstance(recorder.disconnects[0], PlexWebsocketRefusedError)
-    assert recorder.connects == 0
+    await recorder.until(lambda: len(recorder.disconnects) >= 4)
     await cancel(task)
+    assert all("HTTP 404" in str(error) for error in recorder.disconnects)
+    assert [type(error) for error in recorder.disconnects[:4]] == [
+        PlexWebsocketRefusedError,
+        PlexEventSourceRefusedError,
+    ] * 2
+    assert recorder.delays == sorted(recorder.delays)
+    assert recorder.connects == 0
+    counters = listener.stats.by_transport
+    assert counters[Transport.WEBSOCKET]["failed_attempts"] >= 2
+    assert counters[Transport.EVENTSOURCE]["failed_attempts"] >= 2
+    assert "EventSource (HTTP 404)" in listener.stats.last_errors[Transport.EVENTSOURCE]
 
 
 async def test_handshake_timeout(

@@ -19,6 +19,8 @@ from .common import SUMMARY, assert_mirrors_server, our_records
 from .conftest import RecordingSleep
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from homeassistant.core import HomeAssistant
     import pytest
     from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -147,14 +149,19 @@ async def test_unreachable_for_an_hour(
     coordinator = init_integration.runtime_data
     listener = coordinator.listener
     attempts = 0
-    connect = coordinator.client.connect_notifications
+    client = coordinator.client
 
-    def counting_connect(**kwargs: str) -> object:
-        nonlocal attempts
-        attempts += 1
-        return connect(**kwargs)
+    def counting(connect: Callable[..., object]) -> Callable[..., object]:
+        def counting_connect(**kwargs: str) -> object:
+            nonlocal attempts
+            attempts += 1
+            return connect(**kwargs)
 
-    coordinator.client.connect_notifications = counting_connect  # type: ignore[method-assign]
+        return counting_connect
+
+    # The websocket and the EventSource take turns: every attempt counts.
+    client.connect_notifications = counting(client.connect_notifications)  # type: ignore[method-assign]
+    client.connect_eventsource = counting(client.connect_eventsource)  # type: ignore[method-assign]
     hour = RecordingSleep(until=3600)
     listener._sleep = hour
     caplog.clear()
@@ -257,3 +264,7 @@ def test_default_listener_policy() -> None:
     assert 0 < listener.backoff.jitter < 1
     # A silent connection is declared dead after heartbeat + heartbeat / 2.
     assert listener._heartbeat * 1.5 <= 60
+    # The EventSource: 30 s without a ping (Plex pings every 10 s) is a dead stream;
+    # a refused websocket is tried again from it every 10 minutes.
+    assert listener._silence == 30.0
+    assert listener._websocket_retry == 600.0

@@ -3,8 +3,10 @@
 from .client import PlexClient
 from .exceptions import (
     PlexAuthenticationError,
+    PlexChannelRefusedError,
     PlexConnectionError,
     PlexError,
+    PlexEventSourceRefusedError,
     PlexInvalidResponseError,
     PlexNotCancellableError,
     PlexNotFoundError,
@@ -28,6 +30,7 @@ from .notifications import (
     SkippedFrameError,
     parse_notification,
 )
+from .streams import Transport
 
 __all__ = [
     "Activity",
@@ -38,9 +41,11 @@ __all__ = [
     "ListenerStats",
     "NotificationListener",
     "PlexAuthenticationError",
+    "PlexChannelRefusedError",
     "PlexClient",
     "PlexConnectionError",
     "PlexError",
+    "PlexEventSourceRefusedError",
     "PlexInvalidResponseError",
     "PlexNotCancellableError",
     "PlexNotFoundError",
@@ -49,6 +54,7 @@ __all__ = [
     "PlexWebsocketRefusedError",
     "ServerInfo",
     "SkippedFrameError",
+    "Transport",
     "parse_activities",
     "parse_library_sections",
     "parse_notification",

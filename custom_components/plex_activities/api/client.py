@@ -18,6 +18,7 @@ from .exceptions import (
     PlexAuthenticationError,
     PlexConnectionError,
     PlexError,
+    PlexEventSourceRefusedError,
     PlexInvalidResponseError,
     PlexNotCancellableError,
     PlexNotFoundError,
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
 NOTIFICATIONS_PATH: Final = "/:/websockets/notifications"
+EVENTSOURCE_PATH: Final = "/:/eventsource/notifications"
+# A stream stays open for as long as it works: no total timeout, whatever the session's.
+_STREAM_TIMEOUT: Final = aiohttp.ClientTimeout(total=None, sock_read=None)
 # Frames above MAX_FRAME_BYTES are skipped by the parser; aiohttp's own limit sits above it
 # so that an oversized frame is counted and skipped instead of breaking the connection.
 MAX_FRAME_BYTES: Final = 1024 * 1024
@@ -164,6 +168,42 @@ class PlexClient:
             yield websocket
         finally:
             await websocket.close()
+
+    @asynccontextmanager
+    async def connect_eventsource(
+        self, *, filters: str = "activity"
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """Open the notification EventSource; the token goes in the request's header.
+
+        The answer's body is a `text/event-stream` (see EventStreamDecoder); its headers
+        arrive within the request timeout, the stream itself has none.
+        """
+        url = self._build_url(EVENTSOURCE_PATH).with_query(filters=filters)
+        headers = {
+            **self._headers,
+            "Accept": "text/event-stream",
+            "X-Plex-Token": self._token,
+        }
+        try:
+            async with asyncio.timeout(self.request_timeout):
+                response = await self._session.get(
+                    url, headers=headers, ssl=self._ssl, timeout=_STREAM_TIMEOUT
+                )
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise self._map_transport_error(err, "notification EventSource") from None
+        try:
+            if response.status in TOKEN_REJECTED_STATUSES:
+                raise PlexAuthenticationError(
+                    f"{self._base} rejected the token (HTTP {response.status})"
+                )
+            if response.status != 200:
+                raise PlexEventSourceRefusedError(
+                    f"{self._base} refused the notification EventSource "
+                    f"(HTTP {response.status})"
+                )
+            yield response
+        finally:
+            response.close()
 
     def _build_url(self, path: str, *, websocket: bool = False) -> URL:
         url = URL(str(self._base) + path, encoded=True)

@@ -23,12 +23,23 @@ class PlexSSLError(PlexConnectionError):
     """The server's TLS certificate could not be verified."""
 
 
-class PlexWebsocketRefusedError(PlexConnectionError):
+class PlexChannelRefusedError(PlexConnectionError):
+    """A notification channel was refused with an HTTP answer.
+
+    Typically a reverse proxy in front of Plex: the server itself may be fine (REST
+    still works), so this is no reason to poll it.
+    """
+
+
+class PlexWebsocketRefusedError(PlexChannelRefusedError):
     """The websocket handshake got an HTTP answer other than an upgrade.
 
-    Typically a reverse proxy that does not pass websocket upgrades on: the server
-    itself may be fine (REST still works), so this is no reason to poll it.
+    Typically a reverse proxy that does not pass websocket upgrades on.
     """
+
+
+class PlexEventSourceRefusedError(PlexChannelRefusedError):
+    """The EventSource request got an HTTP answer other than 200."""
 
 
 class PlexAuthenticationError(PlexError):

@@ -7,16 +7,25 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 import json
+import math
 import random
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
-
-from .client import MAX_FRAME_BYTES, PlexClient
+from .client import MAX_FRAME_BYTES
 from .cooperative import yield_if_busy
-from .exceptions import PlexAuthenticationError, PlexConnectionError, PlexError
+from .exceptions import (
+    PlexAuthenticationError,
+    PlexConnectionError,
+    PlexError,
+    PlexWebsocketRefusedError,
+)
 from .models import Activity, ActivityEvent, ActivityEventType
+from .streams import Transport, open_stream
+
+if TYPE_CHECKING:
+    from .client import PlexClient
+    from .streams import NotificationStream
 
 _EVENT_TYPES = {member.value: member for member in ActivityEventType}
 
@@ -30,11 +39,17 @@ class SkippedFrameError(Exception):
         self.reason = reason
 
 
-def parse_notification(frame: str | bytes) -> list[ActivityEvent]:
-    """Return the activity events of one websocket text frame.
+def parse_notification(
+    frame: str | bytes, *, event: str | None = None
+) -> list[ActivityEvent]:
+    """Return the activity events of one notification, whichever transport carried it.
 
-    Raises SkippedFrameError for anything else: other notification types, frames over
-    1 MiB, invalid JSON, wrong shapes, or activity entries none of which is valid.
+    A websocket frame is `{"NotificationContainer": {"type": ..., <child>: [...]}}`. An
+    EventSource message names the type in its `event` and its data is either that same
+    container or the bare `{<child>: {...}}` (one object or a list), as third-party
+    clients read it (both are accepted). Raises SkippedFrameError for anything else:
+    other notification types, frames over 1 MiB, invalid JSON, wrong shapes, or
+    activity entries none of which is valid.
     """
     if len(frame) > MAX_FRAME_BYTES:
         raise SkippedFrameError("too_large")
@@ -42,17 +57,21 @@ def parse_notification(frame: str | bytes) -> list[ActivityEvent]:
         data = json.loads(frame)
     except ValueError, RecursionError:
         raise SkippedFrameError("invalid_json") from None
-    container = data.get("NotificationContainer") if isinstance(data, dict) else None
+    if not isinstance(data, Mapping):
+        raise SkippedFrameError("invalid_shape")
+    container = data.get("NotificationContainer", data if event is not None else None)
     if not isinstance(container, Mapping):
         raise SkippedFrameError("invalid_shape")
-    if container.get("type") != "activity":
+    if container.get("type", event) != "activity":
         raise SkippedFrameError("other_type")
     entries = container.get("ActivityNotification")
     if isinstance(entries, Mapping):
         entries = [entries]
     if not isinstance(entries, list):
         raise SkippedFrameError("invalid_shape")
-    events = [event for entry in entries if (event := _parse_entry(entry)) is not None]
+    events = [
+        parsed for entry in entries if (parsed := _parse_entry(entry)) is not None
+    ]
     if not events:
         raise SkippedFrameError("invalid_activity")
     return events
@@ -100,9 +119,16 @@ class Backoff:
 
 @dataclass(kw_only=True)
 class ListenerStats:
-    """What the listener has seen; diagnostics show it."""
+    """What the listener has seen; diagnostics show it.
+
+    The totals cover both transports; `by_transport` counts `connects`,
+    `failed_attempts`, `frames`, `events` and `keepalives` per transport, and
+    `last_errors` keeps each transport's last error.
+    """
 
     connected: bool = False
+    transport: Transport = Transport.WEBSOCKET
+    """The transport in use (or tried next)."""
     connects: int = 0
     failed_attempts: int = 0
     frames: int = 0
@@ -112,6 +138,10 @@ class ListenerStats:
     last_message_at: float | None = None
     """`time.monotonic()` of the last frame received."""
     last_error: str | None = None
+    by_transport: dict[Transport, Counter[str]] = field(
+        default_factory=lambda: {transport: Counter() for transport in Transport}
+    )
+    last_errors: dict[Transport, str] = field(default_factory=dict)
 
     @property
     def reconnects(self) -> int:
@@ -119,16 +149,40 @@ class ListenerStats:
         return max(0, self.connects - 1)
 
 
-class NotificationListener:
-    """Keeps the notification websocket up and hands activity events to the caller.
+@dataclass
+class _Session:
+    """One connection attempt, as the transport policy needs to know it."""
 
-    The whole reconnect policy lives here: capped, jittered exponential backoff that never
-    gives up; an immediate retry after a clean close of a connection that had been up;
-    and a stop (PlexAuthenticationError propagates) when the token is rejected.
-    `on_connected` runs after every (re)connect, before any frame is read, so the caller
-    can resync over REST without missing what arrives meanwhile. It returns whether the
-    resync worked: a failed resync counts as a failed connection (no backoff reset), and
-    a connection counts as stable only from a successful resync on.
+    transport: Transport
+    connected: bool = False
+    reading: bool = False
+    """Connected and resynced: frames are being read."""
+    delivered: bool = False
+    """Anything (a frame, a pong, a ping) arrived while reading."""
+    up_since: float | None = None
+    retry: float | None = None
+    websocket_works: bool = False
+    """A websocket probe made during this (EventSource) session succeeded."""
+
+
+class NotificationListener:
+    """Keeps a notification channel up and hands activity events to the caller.
+
+    The whole reconnect policy lives here, the same for both transports: capped,
+    jittered exponential backoff that never gives up; an immediate retry after a clean
+    close of a connection that had been up; and a stop (PlexAuthenticationError
+    propagates) when the token is rejected. `on_connected` runs after every (re)connect,
+    before any frame is read, so the caller can resync over REST without missing what
+    arrives meanwhile. It returns whether the resync worked: a failed resync counts as a
+    failed connection (no backoff reset), and a connection counts as stable only from a
+    successful resync on.
+
+    Transports: the websocket first. When a transport fails to connect or opens but
+    never delivers anything, the other one is tried next, so while nothing works they
+    take turns. A websocket that was refused (a proxy) or silent is tried again from a
+    working EventSource at most every `websocket_retry` seconds (10 minutes), after
+    other failures (a server restarting) at once; it is taken back when its upgrade
+    works. Frames, resync, backoff and reauth are the same on both.
     """
 
     def __init__(
@@ -140,6 +194,8 @@ class NotificationListener:
         on_disconnected: Callable[[PlexError | None], None],
         backoff: Backoff | None = None,
         heartbeat: float = 30.0,
+        eventsource_silence: float = 30.0,
+        websocket_retry: float = 600.0,
         stable_after: float = 5.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -150,114 +206,155 @@ class NotificationListener:
         self._on_disconnected = on_disconnected
         self.backoff = backoff or Backoff()
         self._heartbeat = heartbeat
+        self._silence = eventsource_silence
+        self._websocket_retry = websocket_retry
         self._stable_after = stable_after
         self._sleep = sleep
+        # When the websocket was last refused or found silent: it is retried from the
+        # EventSource `websocket_retry` seconds later (at once after other failures,
+        # such as a server that was down while restarting).
+        self._websocket_blocked_at = -math.inf
         self.stats = ListenerStats()
+
+    @property
+    def transport(self) -> Transport:
+        """Return the transport in use, or the one tried next."""
+        return self.stats.transport
 
     async def run(self) -> None:
         """Listen until cancelled; raise PlexAuthenticationError if the token is rejected."""
         while True:
-            up_since: float | None = None
+            session = _Session(self.stats.transport)
             error: PlexError | None = None
             try:
-                async with self._client.connect_notifications() as websocket:
-                    self.stats.connected = True
-                    self.stats.connects += 1
-                    self.stats.frames_since_connect = 0
-                    if not await self._on_connected():
-                        raise PlexConnectionError("the resync after connecting failed")
-                    # Connected and resynced: the server works, start backoff afresh.
-                    # Stability counts from here, not from the handshake: a resync
-                    # that times out must not make a connection look stable.
-                    up_since = time.monotonic()
-                    self.backoff.reset()
-                    await self._receive(websocket)
+                await self._connect(session)
             except PlexAuthenticationError as err:
-                self._disconnected(err)
+                self._disconnected(session, err)
                 raise
             except PlexError as err:
                 error = err
-            self._disconnected(error)
-            await self._sleep(self._next_delay(up_since, error))
+            self._disconnected(session, error)
+            self.stats.transport = self._next_transport(session, error)
+            await self._sleep(self._next_delay(session, error))
 
-    def _disconnected(self, error: PlexError | None) -> None:
-        was_connected = self.stats.connected
-        self.stats.connected = False
+    async def _connect(self, session: _Session) -> None:
+        stats = self.stats
+        async with open_stream(
+            self._client,
+            session.transport,
+            heartbeat=self._heartbeat,
+            silence=self._silence,
+        ) as stream:
+            stats.connected = session.connected = True
+            stats.connects += 1
+            stats.by_transport[session.transport]["connects"] += 1
+            stats.frames_since_connect = 0
+            if not await self._on_connected():
+                raise PlexConnectionError("the resync after connecting failed")
+            # Connected and resynced: the server works, start backoff afresh.
+            # Stability counts from here, not from the handshake: a resync
+            # that times out must not make a connection look stable.
+            session.up_since = time.monotonic()
+            session.reading = True
+            self.backoff.reset()
+            try:
+                await self._receive(stream, session)
+            finally:
+                session.retry = stream.retry
+
+    def _disconnected(self, session: _Session, error: PlexError | None) -> None:
+        stats = self.stats
+        was_connected = stats.connected
+        stats.connected = False
         if error is not None:
-            self.stats.last_error = str(error)
+            stats.last_error = stats.last_errors[session.transport] = str(error)
             if not was_connected:
-                self.stats.failed_attempts += 1
+                stats.failed_attempts += 1
+                stats.by_transport[session.transport]["failed_attempts"] += 1
         self._on_disconnected(error)
 
-    def _next_delay(self, up_since: float | None, error: PlexError | None) -> float:
+    def _next_transport(self, session: _Session, error: PlexError | None) -> Transport:
+        """Choose the transport of the next attempt (the policy in the class doc)."""
+        if session.websocket_works:
+            return Transport.WEBSOCKET
+        silent = session.reading and not session.delivered and error is not None
+        failed = silent or (error is not None and not session.connected)
+        if session.transport is Transport.WEBSOCKET:
+            if silent or isinstance(error, PlexWebsocketRefusedError):
+                self._websocket_blocked_at = time.monotonic()
+            # Whatever failed to connect, the other transport is tried next.
+            return Transport.EVENTSOURCE if failed else Transport.WEBSOCKET
+        if failed or self._websocket_due():
+            return Transport.WEBSOCKET
+        return Transport.EVENTSOURCE
+
+    def _websocket_due(self) -> bool:
+        return time.monotonic() - self._websocket_blocked_at >= self._websocket_retry
+
+    def _next_delay(self, session: _Session, error: PlexError | None) -> float:
+        if session.websocket_works:
+            return 0.0
         stable = (
-            up_since is not None and time.monotonic() - up_since >= self._stable_after
+            session.up_since is not None
+            and time.monotonic() - session.up_since >= self._stable_after
         )
         if stable:
             self.backoff.reset()
-            if error is None:
-                return 0.0
-        return self.backoff.next_delay()
+            delay = 0.0 if error is None else self.backoff.next_delay()
+        else:
+            delay = self.backoff.next_delay()
+        if session.retry is not None:  # the EventSource asked to wait so long
+            delay = max(delay, min(session.retry, self.backoff.maximum))
+        return delay
 
-    async def _receive(self, websocket: aiohttp.ClientWebSocketResponse) -> None:
+    async def _receive(self, stream: NotificationStream, session: _Session) -> None:
         """Read frames until the server closes the connection or it dies.
 
-        Keepalive: after `heartbeat` seconds without any frame a ping goes out, and a
-        connection that does not answer within half of that is declared dead. aiohttp
-        hands out buffered frames without suspending, so a burst of thousands is applied
-        in slices of `YIELD_AFTER` seconds, so that it never holds up the event loop.
+        Transports hand out buffered frames without suspending, so a burst of
+        thousands is applied in slices of `YIELD_AFTER` seconds, so that it never
+        holds up the event loop. On the EventSource, a due websocket probe ends the
+        session when the websocket's upgrade works.
         """
         stats = self.stats
-        awaiting_pong = False
+        counters = stats.by_transport[session.transport]
         busy_since = time.monotonic()
-        while True:
+        while (frame := await stream.receive()) is not None:
             busy_since = await yield_if_busy(busy_since)
-            try:
-                message = await websocket.receive(
-                    timeout=self._heartbeat / 2 if awaiting_pong else self._heartbeat
-                )
-            except TimeoutError:
-                if awaiting_pong:
-                    raise PlexConnectionError(
-                        "the notification websocket did not answer the keepalive ping"
-                    ) from None
-                await self._send(websocket.ping())
-                awaiting_pong = True
+            session.delivered = True
+            stats.last_message_at = time.monotonic()
+            if frame.data is None and frame.skipped is None:  # a keepalive
+                counters["keepalives"] += 1
+                if (
+                    session.transport is Transport.EVENTSOURCE
+                    and self._websocket_due()
+                    and await self._websocket_upgrade_works()
+                ):
+                    session.websocket_works = True
+                    return
                 continue
-            awaiting_pong = False
-            kind = message.type
-            if kind is aiohttp.WSMsgType.TEXT:
-                stats.last_message_at = time.monotonic()
-                stats.frames += 1
-                stats.frames_since_connect += 1
-                try:
-                    events = parse_notification(message.data)
-                except SkippedFrameError as skipped:
-                    stats.skipped[skipped.reason] += 1
-                    continue
-                stats.events += len(events)
-                self._on_events(events)
-            elif kind is aiohttp.WSMsgType.BINARY:
-                stats.last_message_at = time.monotonic()
-                stats.frames += 1
-                stats.frames_since_connect += 1
-                stats.skipped["binary"] += 1
-            elif kind is aiohttp.WSMsgType.PING:
-                await self._send(websocket.pong(message.data))
-            elif kind is aiohttp.WSMsgType.PONG:
-                stats.last_message_at = time.monotonic()
-            elif kind is aiohttp.WSMsgType.ERROR:
-                raise PlexConnectionError(
-                    f"notification websocket failed: {type(message.data).__name__}"
-                )
-            else:  # CLOSE, CLOSING, CLOSED: the server ended the connection
-                return
+            stats.frames += 1
+            stats.frames_since_connect += 1
+            counters["frames"] += 1
+            if frame.data is None:
+                stats.skipped[str(frame.skipped)] += 1
+                continue
+            try:
+                events = parse_notification(frame.data, event=frame.event)
+            except SkippedFrameError as skipped:
+                stats.skipped[skipped.reason] += 1
+                continue
+            stats.events += len(events)
+            counters["events"] += len(events)
+            self._on_events(events)
 
-    @staticmethod
-    async def _send(control: Awaitable[None]) -> None:
+    async def _websocket_upgrade_works(self) -> bool:
+        """Try the websocket's handshake while the EventSource carries on."""
         try:
-            await control
-        except (aiohttp.ClientError, OSError, RuntimeError) as err:
-            raise PlexConnectionError(
-                f"notification websocket failed: {type(err).__name__}"
-            ) from None
+            async with self._client.connect_notifications():
+                return True
+        except PlexAuthenticationError:
+            raise
+        except PlexError as err:
+            self._websocket_blocked_at = time.monotonic()
+            self.stats.last_errors[Transport.WEBSOCKET] = str(err)
+            return False
