@@ -41,6 +41,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="demo: a busy server; idle: no activities",
     )
     parser.add_argument("--name", default="Plex Simulator", help="the server name")
+    parser.add_argument(
+        "--machine-identifier",
+        default="simulated0machine0identifier0001",
+        help="the server id (two simulators for one Home Assistant need two)",
+    )
+    parser.add_argument(
+        "--refuse-websocket",
+        action="store_true",
+        help="refuse websocket upgrades like a proxy would (EventSource still works)",
+    )
     return parser.parse_args(argv)
 
 
@@ -55,7 +65,9 @@ async def serve(options: argparse.Namespace) -> None:
         port=options.port,
         token=options.token,
         friendly_name=options.name,
+        machine_identifier=options.machine_identifier,
     )
+    sim.websocket_enabled = not options.refuse_websocket
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -16,6 +16,7 @@ from headless.checks.activities import cancel_activity, watch_activities
 from headless.checks.card import check_card
 from headless.checks.config_flow import add_integration
 from headless.checks.dashboard import dashboard_screenshot
+from headless.checks.eventsource import live_over_eventsource
 from headless.checks.log import check_log
 from headless.common import log
 from headless.context import CheckContext
@@ -31,6 +32,7 @@ async def run_checks(ctx: CheckContext) -> None:
     await add_integration(ctx)
     await watch_activities(ctx)
     await cancel_activity(ctx)
+    await live_over_eventsource(ctx)
     if ctx.has_browser:
         await dashboard_screenshot(ctx)
         await check_card(ctx)

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from headless.context import CheckContext
 
 
-async def add_integration(ctx: CheckContext) -> None:
-    """Add the integration for the simulator through the config-flow REST API."""
+async def add_integration(ctx: CheckContext) -> str:
+    """Add the integration for the simulator through the config-flow REST API.
+
+    Returns:
+        The new config entry's id.
+    """
     ha = ctx.ha
     _, flow = await ha.request(
         "POST",
@@ -34,4 +38,6 @@ async def add_integration(ctx: CheckContext) -> None:
     )
     if result.get("type") != "create_entry":
         raise CheckError(f"config flow did not create an entry: {result}")
-    log(f"config entry created: {result['title']!r} ({result['result']['entry_id']})")
+    entry_id: str = result["result"]["entry_id"]
+    log(f"config entry created: {result['title']!r} ({entry_id})")
+    return entry_id
