@@ -19,7 +19,8 @@ async def test_benchmark_smoke(
     """Every measurement runs and produces sane figures."""
     results = await run(hass, simulator, init_integration, SMOKE)
     assert table(results)
-    assert len(results.latency) == len(SMOKE.activity_counts) * len(SMOKE.rates)
+    assert len(results.latency) == 2 * len(SMOKE.activity_counts) * len(SMOKE.rates)
+    assert {r["transport"] for r in results.latency} == {"websocket", "eventsource"}
     assert all(r["applied"] == r["frames"] for r in results.latency)
     assert results.fanout["writes_per_changing_frame"] == 1
     assert results.fanout["writes_per_unchanged_frame"] == 0
