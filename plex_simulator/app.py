@@ -134,8 +134,12 @@ class _Routes:
         """``GET /library/sections``: the library sections."""
         sim = self._sim
         refreshing = scanning_sections(sim.activities.values())
+        refreshing |= sim.library_ops.scanning()
         return container_response(
-            request, sections_container(sim.identity, sim.libraries, refreshing)
+            request,
+            sections_container(
+                sim.identity, sim.libraries, refreshing, sim.library_ops.scanned_at
+            ),
         )
 
     async def notifications(self, request: web.Request) -> web.WebSocketResponse:
@@ -193,4 +197,6 @@ def create_app(sim: PlexSimulator) -> web.Application:
     app.router.add_get("/library/sections", routes.sections)
     app.router.add_get(WEBSOCKET_PATH, routes.notifications)
     app.router.add_get(EVENTSOURCE_PATH, routes.eventsource)
+    sim.library_ops.add_routes(app.router)
+    sim.butler.add_routes(app.router)
     return app

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import uuid as uuid_module
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from plex_simulator.state import Library, ServerIdentity
 
@@ -175,7 +175,10 @@ def scanning_sections(activities: Iterable[dict[str, Any]]) -> set[str]:
 
 
 def sections_container(
-    identity: ServerIdentity, libraries: Sequence[Library], refreshing: set[str]
+    identity: ServerIdentity,
+    libraries: Sequence[Library],
+    refreshing: set[str],
+    scanned_at: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Build the ``GET /library/sections`` payload.
 
@@ -183,12 +186,18 @@ def sections_container(
         identity: The server identity (seeds the stable section uuids).
         libraries: The library sections.
         refreshing: The keys of sections with a running scan.
+        scanned_at: When sections were last scanned, by key (epoch seconds).
 
     Returns:
         The JSON document.
     """
     directories = [
-        _section(identity, library, refreshing=library.key in refreshing)
+        _section(
+            identity,
+            library,
+            refreshing=library.key in refreshing,
+            scanned_at=(scanned_at or {}).get(library.key, _UPDATED_AT),
+        )
         for library in libraries
     ]
     container: dict[str, Any] = {
@@ -202,7 +211,7 @@ def sections_container(
 
 
 def _section(
-    identity: ServerIdentity, library: Library, *, refreshing: bool
+    identity: ServerIdentity, library: Library, *, refreshing: bool, scanned_at: int
 ) -> dict[str, Any]:
     """Build one ``Directory`` entry of ``/library/sections``."""
     agent, scanner = _AGENTS.get(library.type, ("tv.plex.agents.none", "Plex Scanner"))
@@ -226,7 +235,7 @@ def _section(
         "uuid": str(section_uuid),
         "updatedAt": _UPDATED_AT,
         "createdAt": _CREATED_AT,
-        "scannedAt": _UPDATED_AT,
+        "scannedAt": scanned_at,
         "content": True,
         "directory": True,
         "contentChangedAt": 1000 + int(library.key) if library.key.isdigit() else 1000,

@@ -146,12 +146,15 @@ def html_error_body(status: int) -> str:
     )
 
 
-def html_response(status: int, body: str | None = None) -> web.Response:
+def html_response(
+    status: int, body: str | None = None, headers: Mapping[str, str] | None = None
+) -> web.Response:
     """Answer with an HTML body, like Plex does for errors and empty successes.
 
     Args:
         status: The HTTP status code.
         body: The body; the standard error page of ``status`` when omitted.
+        headers: Headers besides Plex's protocol header.
 
     Returns:
         The response.
@@ -160,5 +163,5 @@ def html_response(status: int, body: str | None = None) -> web.Response:
         status=status,
         text=html_error_body(status) if body is None else body,
         content_type=HTML_CONTENT_TYPE,
-        headers=PROTOCOL_HEADERS,
+        headers={**PROTOCOL_HEADERS, **(headers or {})},
     )

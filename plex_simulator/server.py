@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, Unpack
 from aiohttp import WSCloseCode, web
 
 from plex_simulator.app import create_app
+from plex_simulator.butler import Butler
 from plex_simulator.eventsource import EventSourceSettings
+from plex_simulator.library_ops import LibraryOperations
 from plex_simulator.notifications import NotificationHub
 from plex_simulator.state import (
     DEFAULT_LIBRARIES,
@@ -21,6 +23,7 @@ from plex_simulator.state import (
     build_activity,
     complete_activity,
 )
+from plex_simulator.work import WorkRunner
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -113,6 +116,10 @@ class PlexSimulator:
         self.eventsource = EventSourceSettings()
         self.auth_failure_status: int = 401
         self.requests: list[RequestRecord] = []
+        # Work started by requests (scans, butler tasks) and its routes.
+        self.work = WorkRunner(self)
+        self.library_ops = LibraryOperations(self, self.work)
+        self.butler = Butler(self, self.work)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -151,6 +158,7 @@ class PlexSimulator:
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        await self.work.stop()
         try:
             await self._hub.close_all(WSCloseCode.GOING_AWAY)
         finally:
@@ -199,8 +207,12 @@ class PlexSimulator:
 
     @property
     def libraries(self) -> tuple[Library, ...]:
-        """The library sections."""
+        """The library sections; setting them adds or removes sections."""
         return self._libraries
+
+    @libraries.setter
+    def libraries(self, libraries: Sequence[Library]) -> None:
+        self._libraries = tuple(libraries)
 
     @property
     def token(self) -> str:
@@ -262,16 +274,22 @@ class PlexSimulator:
         """
         self._notify_activity("updated", self._store.update(uuid, **changes))
 
-    def end_activity(self, uuid: str) -> None:
+    def end_activity(
+        self, uuid: str, *, response: Mapping[str, Any] | None = None
+    ) -> None:
         """End a running activity and notify ``ended`` with its last state.
 
         Args:
             uuid: The activity id.
+            response: The activity's result, its ``Response`` object.
 
         Raises:
             KeyError: No activity has this uuid.
         """
-        self._notify_activity("ended", self._store.remove(uuid))
+        activity = self._store.remove(uuid)
+        if response:
+            activity["Response"] = dict(response)
+        self._notify_activity("ended", activity)
 
     def set_activities_silently(self, activities: Sequence[Mapping[str, Any]]) -> None:
         """Replace the running activities without any notification.

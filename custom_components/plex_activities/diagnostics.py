@@ -37,7 +37,8 @@ async def async_get_config_entry_diagnostics(
         "server": asdict(coordinator.server),
         "server_available": coordinator.server_available,
         "libraries": {
-            key: asdict(section) for key, section in coordinator.libraries.items()
+            key: {**asdict(section), "scanned_at": str(section.scanned_at)}
+            for key, section in coordinator.libraries.items()
         },
         "activities": [
             {

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.plex_activities.api import (
-    LibrarySection,
     PlexAuthenticationError,
     PlexClient,
     PlexConnectionError,
@@ -74,8 +73,16 @@ async def test_activities_and_libraries(
     assert activity.cancellable is True
     assert activity.user_id == 1
     assert activity.library_section_id == "1"
-    sections = await client.library_sections()
-    assert LibrarySection(key="1", title="Movies", type="movie") in sections
+    sections = {section.key: section for section in await client.library_sections()}
+    movies = sections["1"]
+    assert (movies.title, movies.type, movies.locations) == (
+        "Movies",
+        "movie",
+        ("/data/Movies",),
+    )
+    assert movies.refreshing is True
+    assert sections["2"].refreshing is False
+    assert movies.scanned_at is not None
 
 
 async def test_cancel(client: PlexClient, simulator: PlexSimulator) -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from custom_components.plex_activities.api import (
     Activity,
+    ButlerTask,
     LibrarySection,
     PlexAuthenticationError,
     PlexClient,
@@ -137,6 +138,7 @@ CALLS: dict[str, tuple[str, Any]] = {
     "server_info": ("GET", ServerInfo),
     "activities": ("GET", list),
     "library_sections": ("GET", list),
+    "butler_tasks": ("GET", list),
     "cancel_activity": ("DELETE", type(None)),
 }
 
@@ -191,3 +193,5 @@ async def test_fuzz_rest_answers(
             assert all(isinstance(item, Activity) for item in result)
         if name == "library_sections":
             assert all(isinstance(item, LibrarySection) for item in result)
+        if name == "butler_tasks":
+            assert all(isinstance(item, ButlerTask) for item in result)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree as ET
 
 import aiohttp
 
@@ -69,3 +70,10 @@ async def receive_json(websocket: aiohttp.ClientWebSocketResponse) -> Any:
     message = await websocket.receive(timeout=2.0)
     assert message.type is aiohttp.WSMsgType.TEXT, message
     return json.loads(message.data)
+
+
+def parse_xml(text: str, *, declaration: bool = True) -> ET.Element:
+    """Parse an XML body (the simulator's output or a fixture, so trusted)."""
+    if declaration:
+        assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    return ET.fromstring(text)  # noqa: S314 - trusted local XML

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -16,6 +15,7 @@ from .helpers import (
     connect,
     load_json,
     load_text,
+    parse_xml,
     receive_json,
     shape,
 )
@@ -41,13 +41,6 @@ def start_fixture_activity(sim: PlexSimulator) -> str:
         user_id=FIXTURE_ACTIVITY["userID"],
         context=FIXTURE_ACTIVITY["Context"],
     )
-
-
-def parse_xml(text: str, *, declaration: bool = True) -> ET.Element:
-    """Parse an XML body (the simulator's output or a fixture, so trusted)."""
-    if declaration:
-        assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
-    return ET.fromstring(text)  # noqa: S314 - trusted local XML
 
 
 async def test_identity_without_token_json(

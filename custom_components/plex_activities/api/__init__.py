@@ -30,6 +30,7 @@ from .notifications import (
     SkippedFrameError,
     parse_notification,
 )
+from .operations import ButlerTask, StartedWork, parse_butler_tasks
 from .streams import Transport
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "ActivityEvent",
     "ActivityEventType",
     "Backoff",
+    "ButlerTask",
     "LibrarySection",
     "ListenerStats",
     "NotificationListener",
@@ -54,8 +56,10 @@ __all__ = [
     "PlexWebsocketRefusedError",
     "ServerInfo",
     "SkippedFrameError",
+    "StartedWork",
     "Transport",
     "parse_activities",
+    "parse_butler_tasks",
     "parse_library_sections",
     "parse_notification",
 ]

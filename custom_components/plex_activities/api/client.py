@@ -35,9 +35,10 @@ from .models import (
     parse_activity_entry,
     parse_library_sections,
 )
+from .operations import ACTIVITY_HEADER, Answer, ServerOperations
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Mapping
 
 NOTIFICATIONS_PATH: Final = "/:/websockets/notifications"
 EVENTSOURCE_PATH: Final = "/:/eventsource/notifications"
@@ -52,7 +53,7 @@ _WS_MAX_MSG_SIZE: Final = 16 * MAX_FRAME_BYTES
 TOKEN_REJECTED_STATUSES: Final = frozenset({401, 403, 498})
 
 
-class PlexClient:
+class PlexClient(ServerOperations):
     """Talks to one Plex Media Server over HTTP(S) and its notification websocket.
 
     The token travels only in the `X-Plex-Token` header, never in a URL.
@@ -220,18 +221,41 @@ class PlexClient:
         expect_json: bool = True,
     ) -> Any:
         """Make one request and map every failure onto our exceptions."""
+        answer = await self._send(method, path, authenticated=authenticated)
+        if not expect_json:
+            return None
+        try:
+            return json.loads(answer.body)
+        except ValueError:
+            raise PlexInvalidResponseError(
+                f"{method} {path}: the answer is not JSON"
+            ) from None
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> Answer:
+        """Make one request; return its answer if the status is a success."""
         headers = dict(self._headers)
         if authenticated:
             headers["X-Plex-Token"] = self._token
         what = f"{method} {path}"
+        url = self._build_url(path)
+        if query:
+            url = url.with_query(query)
         try:
             async with (
                 asyncio.timeout(self.request_timeout),
                 self._session.request(
-                    method, self._build_url(path), headers=headers, ssl=self._ssl
+                    method, url, headers=headers, ssl=self._ssl
                 ) as response,
             ):
                 status = response.status
+                activity = response.headers.get(ACTIVITY_HEADER, "").strip()
                 body = await response.read()
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise self._map_transport_error(err, what) from None
@@ -250,12 +274,7 @@ class PlexClient:
             )
         if status >= 300:
             raise PlexInvalidResponseError(f"{what}: unexpected HTTP {status}")
-        if not expect_json:
-            return None
-        try:
-            return json.loads(body)
-        except ValueError:
-            raise PlexInvalidResponseError(f"{what}: the answer is not JSON") from None
+        return Answer(status=status, activity_id=activity or None, body=body)
 
     def _map_transport_error(self, err: BaseException, what: str) -> PlexError:
         """Turn an aiohttp/OS error into ours, with a message free of secrets."""

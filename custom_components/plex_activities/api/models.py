@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 import math
 from typing import Any
@@ -115,11 +116,17 @@ class ServerInfo:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LibrarySection:
-    """A library section, so that a scan can be named after its library."""
+    """A library section: its name, whether it is scanning, its folders."""
 
     key: str
     title: str
     type: str
+    refreshing: bool = False
+    """Whether the section is scanning (Plex's `refreshing`)."""
+    scanned_at: datetime | None = None
+    """When the section was last scanned (Plex's `scannedAt`), if Plex says so."""
+    locations: tuple[str, ...] = ()
+    """The section's folders on the server (its `Location` paths)."""
 
     @classmethod
     def from_json(cls, data: Any) -> LibrarySection | None:
@@ -130,6 +137,9 @@ class LibrarySection:
             key=key,
             title=_as_text(data.get("title")) or key,
             type=_as_text(data.get("type")),
+            refreshing=_as_bool(data.get("refreshing")),
+            scanned_at=_as_timestamp(data.get("scannedAt")),
+            locations=_as_locations(data.get("Location")),
         )
 
 
@@ -171,12 +181,44 @@ def parse_activities(data: Any) -> list[Activity]:
 
 def parse_library_sections(data: Any) -> list[LibrarySection]:
     """Parse `GET /library/sections`; entries without a key are left out."""
-    entries = media_container(data).get("Directory", [])
-    if isinstance(entries, Mapping):
-        entries = [entries]
-    if not isinstance(entries, list):
-        raise PlexInvalidResponseError("Directory is not a list")
+    entries = _as_list(media_container(data).get("Directory"), "Directory")
     return [s for e in entries if (s := LibrarySection.from_json(e)) is not None]
+
+
+def _as_list(value: Any, name: str) -> list[Any]:
+    """Return a child list, accepting a single object or nothing."""
+    if value is None:
+        return []
+    if isinstance(value, Mapping):
+        return [value]
+    if not isinstance(value, list):
+        raise PlexInvalidResponseError(f"{name} is not a list")
+    return value
+
+
+def _as_timestamp(value: Any) -> datetime | None:
+    """Map Plex's epoch seconds to a UTC datetime; None for 0, nonsense or absurd values."""
+    seconds = _as_int(value)
+    if seconds is None or seconds <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except OverflowError, OSError, ValueError:
+        return None
+
+
+def _as_locations(value: Any) -> tuple[str, ...]:
+    """Return the paths of a section's `Location` entries."""
+    entries = [value] if isinstance(value, Mapping) else value
+    if not isinstance(entries, list):
+        return ()
+    return tuple(
+        path
+        for entry in entries
+        if isinstance(entry, Mapping)
+        and isinstance(path := entry.get("path"), str)
+        and path
+    )
 
 
 def _as_text(value: Any) -> str:
