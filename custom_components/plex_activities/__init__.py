@@ -10,6 +10,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.loader import async_get_integration
 
+from .actions import async_setup_actions
 from .address_switch import async_check_address
 from .api import PlexClient
 from .const import CONF_CLIENT_IDENTIFIER, DOMAIN
@@ -29,6 +30,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions and its dashboard card."""
     async_setup_services(hass)
+    async_setup_actions(hass)
     await async_register_card(hass)
     async_setup_discovery(hass)
     return True
