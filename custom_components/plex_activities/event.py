@@ -10,6 +10,7 @@ from homeassistant.util import dt as dt_util
 
 from .attributes import activity_attributes
 from .const import EVENT_ENDED, EVENT_STARTED
+from .endings import ended_attributes
 from .entity import PlexActivitiesEntity
 from .tracker import Lifecycle, TrackedActivity
 
@@ -35,8 +36,11 @@ class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
 
     _attr_translation_key = "activity"
     _attr_event_types = [EVENT_STARTED, EVENT_ENDED]
-    # Recorded as before the event carried every activity attribute.
-    _unrecorded_attributes = frozenset({"cancellable", "user_id", "started_at"})
+    # Recorded as before the event carried every activity attribute; Plex's result
+    # and Context can be large.
+    _unrecorded_attributes = frozenset(
+        {"cancellable", "user_id", "started_at", "response", "context"}
+    )
 
     def __init__(self, coordinator: PlexActivitiesCoordinator) -> None:
         """Create the event entity of one server."""
@@ -63,6 +67,7 @@ class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
             attributes["duration"] = round(
                 (dt_util.utcnow() - tracked.started_at).total_seconds(), 1
             )
+            attributes.update(ended_attributes(self.coordinator, tracked))
         self._trigger_event(
             EVENT_STARTED if kind is Lifecycle.STARTED else EVENT_ENDED, attributes
         )

@@ -16,6 +16,7 @@ import voluptuous as vol
 
 from .activity_id import uuid_from_unique_id
 from .const import ATTR_ACTIVITY_ID, ATTR_CONFIG_ENTRY_ID, DOMAIN, SERVICE_CANCEL
+from .endings import cancelling
 
 if TYPE_CHECKING:
     from .coordinator import PlexActivitiesConfigEntry
@@ -59,7 +60,8 @@ async def _async_cancel(call: ServiceCall) -> None:
             translation_domain=DOMAIN, translation_key="missing_target"
         )
     for entry, uuid in targets:
-        await entry.runtime_data.async_cancel(uuid)
+        with cancelling(entry.runtime_data, uuid):
+            await entry.runtime_data.async_cancel(uuid)
 
 
 def _target_of_entity(
