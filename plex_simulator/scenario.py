@@ -381,4 +381,6 @@ async def run_demo(
     """
     if speed <= 0:
         raise ValueError("speed must be positive")
+    # Scans and tasks started from Home Assistant run long enough to watch on the card.
+    sim.work.duration = 40.0 / speed
     await _Demo(sim, speed, rng or random.Random()).run()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import random
 from typing import TYPE_CHECKING
 
 from plex_simulator import Library
+from plex_simulator.scenario import run_demo
 
 from .helpers import JSON_HEADERS, XML_HEADERS, connect, parse_xml, receive_json
 
@@ -158,3 +162,13 @@ async def test_libraries_change(
         f"{sim.url}/library/sections/2/analyze", headers=XML_HEADERS
     ) as response:
         assert response.status == 404
+
+
+async def test_demo_work_runs_long_enough_to_watch(sim: PlexSimulator) -> None:
+    """In the demo, a scan started from Home Assistant lasts long enough to watch."""
+    demo = asyncio.create_task(run_demo(sim, speed=4.0, rng=random.Random(3)))
+    await asyncio.sleep(0.05)
+    assert sim.work.duration == 10.0
+    demo.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await demo
