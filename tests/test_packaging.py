@@ -178,6 +178,17 @@ def _translation_keys_in_code() -> tuple[set[str], set[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         constants = _string_constants(tree)
         for node in ast.walk(tree):
+            # The actions' helpers: translated(ErrorClass, "key", ...), _unknown("key")
+            position = {"translated": 1, "_unknown": 0}.get(
+                getattr(getattr(node, "func", None), "id", ""), -1
+            )
+            if (
+                isinstance(node, ast.Call)
+                and 0 <= position < len(node.args)
+                and isinstance(key := node.args[position], ast.Constant)
+                and isinstance(key.value, str)
+            ):
+                other_keys.add(key.value)
             if isinstance(node, ast.keyword) and node.arg == "translation_key":
                 value = node.value
                 if isinstance(value, ast.Constant) and isinstance(value.value, str):
