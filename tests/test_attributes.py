@@ -30,6 +30,8 @@ ACTIVITY_KEYS = {
     "library",
     "library_id",
     "started_at",
+    "context",
+    "context_details",
 }
 
 
@@ -66,6 +68,8 @@ async def test_same_keys_and_values_everywhere(
         "library": "Movies",
         "library_id": "1",
         "started_at": shown["started_at"],
+        "context": {},
+        "context_details": {},
     }
     assert set(listed) == ACTIVITY_KEYS | {"entity_id"}
     assert listed["entity_id"] == entity_id
@@ -81,8 +85,12 @@ async def test_same_keys_and_values_everywhere(
         "event_types",
         ATTR_FRIENDLY_NAME,
     }
-    assert {k: v for k, v in diagnosed.items() if k in ACTIVITY_KEYS} == shown
-    assert set(diagnosed) == ACTIVITY_KEYS | {"context", "response"}
+    # Diagnostics show Plex's Context as it came, the library included.
+    assert diagnosed["context"] == {"librarySectionID": "1"}
+    assert {k: v for k, v in diagnosed.items() if k in ACTIVITY_KEYS - {"context"}} == {
+        k: v for k, v in shown.items() if k != "context"
+    }
+    assert set(diagnosed) == ACTIVITY_KEYS | {"response"}
 
 
 async def test_recorded_as_before(
@@ -105,6 +113,7 @@ async def test_recorded_as_before(
         "cancellable",
         "library",
         "library_id",
+        "context",  # its short values; the bulky ones are in context_details
         ATTR_UNIT_OF_MEASUREMENT,
     }
     assert recorded(EVENT) == {
@@ -116,5 +125,6 @@ async def test_recorded_as_before(
         "library",
         "library_id",
         "progress",
+        "context",
     }
     assert "activities" not in recorded(SUMMARY)

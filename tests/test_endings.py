@@ -1,11 +1,12 @@
-"""What the `ended` event says: Plex's Response, the Context, who cancelled."""
+"""What activities tell: the `ended` event's Response and canceller, their Context."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from custom_components.plex_activities.attributes import UNRECORDED_ATTRIBUTES
 from custom_components.plex_activities.const import DOMAIN
-from tests.helpers import settle
+from tests.helpers import activity_entity_id, settle
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -44,7 +45,8 @@ async def test_ended_carries_response_and_context(
         "forced": False,
         "path": "",
     }
-    assert state.attributes["context"] == {"librarySectionID": "3"}
+    assert state.attributes["library_id"] == "3"
+    assert state.attributes["context"] == {}
     assert state.attributes["cancelled"] is False
 
 
@@ -52,7 +54,9 @@ async def test_ended_says_cancelled_from_home_assistant(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:
     """Cancelling from Home Assistant shows in the `ended` event; later ends do not."""
-    first = simulator.start_activity(cancellable=True, context={"key": "/x"})
+    first = simulator.start_activity(
+        cancellable=True, context={"key": "/x", "paths": ["/a", "/b"]}
+    )
     second = simulator.start_activity(cancellable=True)
     await settle(hass, simulator)
     await hass.services.async_call(
@@ -66,9 +70,38 @@ async def test_ended_says_cancelled_from_home_assistant(
     assert state is not None
     assert (state.attributes["uuid"], state.attributes["cancelled"]) == (first, True)
     assert state.attributes["context"] == {"key": "/x"}
+    assert state.attributes["context_details"] == {"paths": ["/a", "/b"]}
     assert state.attributes["response"] == {}
     simulator.end_activity(second)
     await settle(hass, simulator)
     state = hass.states.get(EVENT)
     assert state is not None
     assert (state.attributes["uuid"], state.attributes["cancelled"]) == (second, False)
+
+
+async def test_sensor_attributes_split_context(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Context keys besides the library show; bulky ones apart (not recorded)."""
+    long_text = "x" * 101
+    uuid = simulator.start_activity(
+        type="library.refresh.items",
+        context={
+            "librarySectionID": "1",
+            "key": "/library/metadata/16417/children",
+            "refreshed": True,
+            "note": long_text,
+        },
+    )
+    await settle(hass, simulator)
+    entity_id = activity_entity_id(hass, uuid)
+    assert entity_id is not None
+    state = hass.states.get(entity_id)
+    assert state is not None
+    assert state.attributes["library_id"] == "1"
+    assert state.attributes["context"] == {
+        "key": "/library/metadata/16417/children",
+        "refreshed": True,
+    }
+    assert state.attributes["context_details"] == {"note": long_text}
+    assert "context_details" in UNRECORDED_ATTRIBUTES

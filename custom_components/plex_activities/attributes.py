@@ -16,7 +16,12 @@ if TYPE_CHECKING:
     from .tracker import TrackedActivity
 
 # What changes with every file or never helps a graph: kept out of the history database.
-UNRECORDED_ATTRIBUTES: Final = frozenset({"subtitle", "uuid", "user_id", "started_at"})
+UNRECORDED_ATTRIBUTES: Final = frozenset(
+    {"subtitle", "uuid", "user_id", "started_at", "context_details"}
+)
+# A Context value longer than this (or a list or an object) is "bulky": it goes to
+# `context_details`, which the history database does not record.
+CONTEXT_VALUE_MAX_LENGTH: Final = 100
 
 
 def activity_attributes(
@@ -43,7 +48,30 @@ def activity_attributes(
         "library": None if library is None else library.title,
         "library_id": library_id,
         "started_at": tracked.started_at.isoformat(),
+        **context_attributes(activity.context),
     }
     if not progress:
         del attributes["progress"]
     return attributes
+
+
+def context_attributes(context: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Split Plex's `Context` (but the library, already an attribute) by size.
+
+    `context` gets the short values (numbers, flags, short texts), `context_details`
+    the bulky ones (long texts, lists, objects).
+    """
+    short: dict[str, Any] = {}
+    bulky: dict[str, Any] = {}
+    for key, value in context.items():
+        if key == "librarySectionID":
+            continue
+        if (
+            value is None
+            or isinstance(value, bool | int | float)
+            or (isinstance(value, str) and len(value) <= CONTEXT_VALUE_MAX_LENGTH)
+        ):
+            short[key] = value
+        else:
+            bulky[key] = value
+    return {"context": short, "context_details": bulky}

@@ -1,4 +1,4 @@
-"""What the end of an activity says: Plex's result, its Context, who cancelled it.
+"""What the end of an activity says: Plex's result, and who cancelled it.
 
 Plex may report the end (the `ended` notification) before it answers the cancel
 request, so an activity counts as cancelled from Home Assistant from the moment the
@@ -43,10 +43,9 @@ def cancelled_from_home_assistant(
 def ended_attributes(
     coordinator: PlexActivitiesCoordinator, tracked: TrackedActivity
 ) -> dict[str, Any]:
-    """Return what the `ended` event adds: `response`, `context`, `cancelled`."""
+    """Return what the `ended` event adds: Plex's `response`, and `cancelled`."""
     activity = tracked.activity
     return {
         "response": dict(activity.response),
-        "context": dict(activity.context),
         "cancelled": cancelled_from_home_assistant(coordinator, activity.uuid),
     }

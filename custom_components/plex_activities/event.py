@@ -37,9 +37,9 @@ class PlexActivityEventEntity(PlexActivitiesEntity, EventEntity):
     _attr_translation_key = "activity"
     _attr_event_types = [EVENT_STARTED, EVENT_ENDED]
     # Recorded as before the event carried every activity attribute; Plex's result
-    # and Context can be large.
+    # and the bulky part of its Context can be large.
     _unrecorded_attributes = frozenset(
-        {"cancellable", "user_id", "started_at", "response", "context"}
+        {"cancellable", "user_id", "started_at", "response", "context_details"}
     )
 
     def __init__(self, coordinator: PlexActivitiesCoordinator) -> None:
