@@ -342,3 +342,41 @@ async def test_unknown_entry(
             blocking=True,
             return_response=True,
         )
+
+
+async def test_list_activities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    hass_read_only_user: User,
+) -> None:
+    """All servers' activities, or one server's, with the Activities sensor's keys."""
+    uuid = simulator.start_activity(
+        title="Scanning Movies", progress=10, context={"librarySectionID": "1"}
+    )
+    await settle(hass, simulator)
+    everything = await hass.services.async_call(
+        DOMAIN, "list_activities", {}, blocking=True, return_response=True
+    )
+    one = await act(hass, init_integration, "list_activities", {})
+    assert everything == one
+    [listed] = one["activities"]
+    summary = hass.states.get("sensor.plex_simulator_activities")
+    assert summary is not None
+    assert listed == {
+        **summary.attributes["activities"][0],
+        "config_entry_id": init_integration.entry_id,
+    }
+    assert (listed["uuid"], listed["library"], listed["progress"]) == (
+        uuid,
+        "Movies",
+        10,
+    )
+    with pytest.raises(Unauthorized):
+        await act(
+            hass,
+            init_integration,
+            "list_activities",
+            {},
+            context=Context(user_id=hass_read_only_user.id),
+        )

@@ -1,4 +1,4 @@
-"""The actions that start work on Plex: scan_library and run_task."""
+"""The actions that start work on Plex and list it: scan_library, run_task, list_activities."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.service import (
     async_get_config_entry,
     async_register_admin_service,
 )
 import voluptuous as vol
 
+from .activity_id import activity_entity_id
 from .api import PlexError
+from .attributes import activity_attributes
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .starting import (
     async_run_task,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 
 SERVICE_SCAN_LIBRARY: Final = "scan_library"
 SERVICE_RUN_TASK: Final = "run_task"
+SERVICE_LIST_ACTIVITIES: Final = "list_activities"
 
 ATTR_LIBRARY: Final = "library"
 ATTR_PATH: Final = "path"
@@ -58,6 +61,9 @@ RUN_TASK_SCHEMA: Final[Any] = vol.Schema(
         vol.Required(ATTR_TASK): cv.string,
     }
 )
+LIST_ACTIVITIES_SCHEMA: Final[Any] = vol.Schema(
+    {vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
+)
 
 
 @callback
@@ -71,6 +77,12 @@ def async_setup_actions(hass: HomeAssistant) -> None:
             SupportsResponse.OPTIONAL,
         ),
         (SERVICE_RUN_TASK, _async_run_task, RUN_TASK_SCHEMA, SupportsResponse.OPTIONAL),
+        (
+            SERVICE_LIST_ACTIVITIES,
+            _async_list_activities,
+            LIST_ACTIVITIES_SCHEMA,
+            SupportsResponse.ONLY,
+        ),
     ):
         async_register_admin_service(
             hass, DOMAIN, name, handler, schema, supports_response
@@ -107,6 +119,28 @@ async def _async_run_task(call: ServiceCall) -> ServiceResponse:
     task = await async_find_task(coordinator, call.data[ATTR_TASK])
     status, activity_id = await async_run_task(coordinator, task)
     return {"status": status, "activity_id": activity_id}
+
+
+async def _async_list_activities(call: ServiceCall) -> ServiceResponse:
+    """List the running activities of one server, or of every server."""
+    if ATTR_CONFIG_ENTRY_ID in call.data:
+        entries = [_coordinator(call).config_entry]
+    else:
+        entries = call.hass.config_entries.async_loaded_entries(DOMAIN)
+    registry = er.async_get(call.hass)
+    activities: list[Any] = []
+    for entry in entries:
+        coordinator: PlexActivitiesCoordinator = entry.runtime_data
+        machine_identifier = coordinator.server.machine_identifier
+        activities.extend(
+            {
+                **activity_attributes(tracked, coordinator.libraries),
+                "entity_id": activity_entity_id(registry, machine_identifier, uuid),
+                ATTR_CONFIG_ENTRY_ID: entry.entry_id,
+            }
+            for uuid, tracked in coordinator.activities.items()
+        )
+    return {"activities": activities}
 
 
 def _choose[T](
