@@ -18,6 +18,7 @@ from headless.checks.config_flow import add_integration
 from headless.checks.dashboard import dashboard_screenshot
 from headless.checks.eventsource import live_over_eventsource
 from headless.checks.log import check_log
+from headless.checks.scan import start_and_follow_scans
 from headless.common import log
 from headless.context import CheckContext
 from headless.ha_client import HomeAssistantClient
@@ -32,6 +33,7 @@ async def run_checks(ctx: CheckContext) -> None:
     await add_integration(ctx)
     await watch_activities(ctx)
     await cancel_activity(ctx)
+    await start_and_follow_scans(ctx)
     await live_over_eventsource(ctx)
     if ctx.has_browser:
         await dashboard_screenshot(ctx)
