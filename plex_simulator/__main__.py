@@ -14,6 +14,7 @@ import sys
 
 from plex_simulator.scenario import run_demo
 from plex_simulator.server import PlexSimulator
+from plex_simulator.signin_demo import start_signin_standins
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -51,6 +52,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="refuse websocket upgrades like a proxy would (EventSource still works)",
     )
+    parser.add_argument(
+        "--signin",
+        action="store_true",
+        help="also run plex.tv's stand-in and a GDM responder (loopback)",
+    )
+    parser.add_argument("--plextv-port", type=int, default=0, help="with --signin")
+    parser.add_argument("--gdm-port", type=int, default=0, help="with --signin")
     return parser.parse_args(argv)
 
 
@@ -75,8 +83,15 @@ async def serve(options: argparse.Namespace) -> None:
 
     await sim.start()
     scenario: asyncio.Task[None] | None = None
+    standins = None
     try:
         print(f"Plex simulator: {sim.url}")
+        if options.signin:
+            standins = await start_signin_standins(
+                sim, plextv_port=options.plextv_port, gdm_port=options.gdm_port
+            )
+            print(f"plex.tv stand-in: {standins.plextv.url}")
+            print(f"GDM responder: {standins.gdm.host}:{standins.gdm.port}")
         print(f"Token: {sim.token}", flush=True)
         if options.scenario == "demo":
             scenario = asyncio.create_task(run_demo(sim), name="plex-simulator-demo")
@@ -86,6 +101,8 @@ async def serve(options: argparse.Namespace) -> None:
             scenario.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await scenario
+        if standins is not None:
+            await standins.stop()
         await sim.stop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)

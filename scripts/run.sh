@@ -105,6 +105,8 @@ ln -sfn ../docs/dashboard.yaml config/dashboard.yaml
 ha_port="${ha_port:-8123}"
 sim_port="${sim_port:-32400}"
 token="${PLEX_SIM_TOKEN:-demo}"
+# plex.tv's stand-in and the GDM responder (loopback only; see scripts/demo_hass.py).
+plextv_port=32443 gdm_port=32414
 
 # Start a process in the provisioned environment in the background; $! is its pid (the
 # wrappers exec, so the pid ends up being the Python process itself).
@@ -127,9 +129,11 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-spawn "$venv/bin/python" -m plex_simulator --port "$sim_port" --token "$token" --scenario demo
+spawn "$venv/bin/python" -m plex_simulator --port "$sim_port" --token "$token" --scenario demo \
+  --signin --plextv-port "$plextv_port" --gdm-port "$gdm_port"
 pids+=($!)
-spawn "$venv/bin/python" -m homeassistant --config "$top/config"
+spawn "$venv/bin/python" scripts/demo_hass.py --plextv "http://127.0.0.1:$plextv_port" \
+  --gdm "127.0.0.1:$gdm_port" -- --config "$top/config"
 pids+=($!)
 
 # Wait until Home Assistant answers, then say what to enter.
@@ -148,6 +152,8 @@ cat <<EOF
   Home Assistant:  http://localhost:$ha_port
                    (first visit: create a user; the demo dashboard is "Plex activities")
   Add the integration: Settings > Devices & services > Add integration > Plex Activities
+      Sign in with Plex: press "Sign in" on the plex.tv stand-in's page that opens
+      (it lists the simulator and a server shared by "alice"), or by hand:
       Server URL:  http://127.0.0.1:$sim_port
       Plex token:  $token
   Logs: config/home-assistant.log (debug for custom_components.plex_activities)
