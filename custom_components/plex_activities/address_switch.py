@@ -20,7 +20,7 @@ from homeassistant.util.hass_dict import HassKey
 
 from .api import PlexError
 from .const import CONF_ACCOUNT_TOKEN, CONF_CLIENT_IDENTIFIER, DOMAIN, LOGGER
-from .signin import async_connect, plextv_client
+from .plextv import async_connect, plextv_client
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.data_entry_flow import UnknownFlow
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -25,69 +24,20 @@ import voluptuous as vol
 
 from .api import PlexError, PlexNotFoundError
 from .api.account import ConnectionKind
-from .api.plextv import PlexTvClient
-from .api.probe import Candidate, candidates, probe
+from .api.probe import Candidate
 from .const import CONF_ACCOUNT_TOKEN, CONF_CLIENT_IDENTIFIER, DOMAIN, LOGGER
-from .endpoints import plex_endpoints
 from .flow_base import PlexFlowBase
+from .plextv import async_connect, plextv_client, server_token
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigFlowResult
 
     from .api.account import PlexPin, PlexResource
+    from .api.plextv import PlexTvClient
 
 # plex.tv's guidance: poll a PIN once a second.
 PIN_POLL_INTERVAL: Final = 1.0
-PRODUCT: Final = "Plex Activities for Home Assistant"
 CONF_SERVER: Final = "server"
-
-
-def plextv_client(hass: Any, client_identifier: str) -> PlexTvClient:
-    """Return a plex.tv client (Plex's own, or the stand-in in tests and the demo)."""
-    endpoints = plex_endpoints()
-    return PlexTvClient(
-        async_get_clientsession(hass),
-        client_identifier=client_identifier,
-        product=PRODUCT,
-        version="1",
-        base_url=endpoints.plextv_url,
-        auth_app_url=endpoints.auth_app_url,
-    )
-
-
-def server_token(resource: PlexResource, account_token: str) -> str:
-    """Return the token for the server: the account's if owned, its own if shared."""
-    return account_token if resource.owned else resource.access_token
-
-
-async def async_connect(
-    hass: Any,
-    resource: PlexResource,
-    token: str,
-    client_identifier: str,
-    extra: Candidate | None = None,
-) -> tuple[str, Any]:
-    """Probe the server's connections (and `extra`); return the URL and server info.
-
-    Raises PlexError when none answers as that server.
-    """
-    found = candidates(resource.connections)
-    if extra is not None and extra.url not in {c.url for c in found}:
-        found = sorted([extra, *found], key=lambda candidate: candidate.kind)
-    result = await probe(
-        async_get_clientsession(hass),
-        resource.machine_identifier,
-        token,
-        found,
-        client_identifier=client_identifier,
-    )
-    if result.kind is ConnectionKind.RELAY:
-        LOGGER.warning(
-            "Only Plex Relay reaches %s; its bandwidth is limited, so check that the"
-            " server is reachable on your network",
-            resource.name,
-        )
-    return result.url, result.info
 
 
 class SignInSteps(PlexFlowBase):
