@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     type StartSimulator = Callable[..., Awaitable[PlexSimulator]]
 
 
+def add_signed_in(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add the entry as one set up by signing in (with the stand-in's account)."""
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_ACCOUNT_TOKEN: ACCOUNT_TOKEN}
+    )
+
+
 async def test_switch_at_setup(
     hass: HomeAssistant,
     use_standins: PlexTvStandIn,
@@ -39,11 +47,7 @@ async def test_switch_at_setup(
     moved = await start_simulator()
     use_standins.servers = [owned_server(moved)]
     await simulator.stop()
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        data={**mock_config_entry.data, CONF_ACCOUNT_TOKEN: ACCOUNT_TOKEN},
-    )
+    add_signed_in(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await wait_for(
         hass, lambda: mock_config_entry.state is ConfigEntryState.LOADED, timeout=20
@@ -63,11 +67,7 @@ async def test_switch_while_running(
     simulator: PlexSimulator,
 ) -> None:
     """The server goes away from its address while loaded: the entry follows it."""
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        data={**mock_config_entry.data, CONF_ACCOUNT_TOKEN: ACCOUNT_TOKEN},
-    )
+    add_signed_in(hass, mock_config_entry)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     moved = await start_simulator()
@@ -88,11 +88,7 @@ async def test_no_switch_without_a_better_address(
     """plex.tv lists only the dead address: nothing changes, setup keeps retrying."""
     use_standins.servers = [owned_server(simulator)]
     await simulator.stop()
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        data={**mock_config_entry.data, CONF_ACCOUNT_TOKEN: ACCOUNT_TOKEN},
-    )
+    add_signed_in(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY

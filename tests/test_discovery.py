@@ -11,6 +11,7 @@ from homeassistant.const import CONF_TOKEN, CONF_URL
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.plex_activities import discovery
@@ -175,7 +176,20 @@ async def test_discovered_then_signed_in(
     assert result["data"][CONF_ACCOUNT_TOKEN] == ACCOUNT_TOKEN
 
 
-async def test_rediscovery_updates_a_manual_address(
+@pytest.mark.parametrize(
+    ("data", "follows"),
+    [
+        ({CONF_URL: "http://127.0.0.1:1"}, True),
+        ({CONF_URL: "https://127-0-0-1.x.plex.direct:32400"}, False),
+        ({CONF_URL: "http://plex.local:32400"}, False),
+        (
+            {CONF_URL: "http://127.0.0.2:32400", CONF_ACCOUNT_TOKEN: ACCOUNT_TOKEN},
+            False,
+        ),
+    ],
+    ids=["manual_ip", "https", "host_name", "signed_in"],
+)
+async def test_rediscovery_of_a_configured_server(
     hass: HomeAssistant,
     use_standins: PlexTvStandIn,
     gdm_responder: GdmResponder,
@@ -183,46 +197,20 @@ async def test_rediscovery_updates_a_manual_address(
     mock_config_entry: MockConfigEntry,
     *,
     mock_setup_entry: AsyncMock,
-    unused_tcp_port: int,
+    data: dict[str, str],
+    follows: bool,
 ) -> None:
-    """A manual entry at an old IP address gets the address the server answers from."""
+    """No new flow; only a manual entry at a plain IP address takes the new address."""
     mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        data={
-            **mock_config_entry.data,
-            CONF_URL: f"http://127.0.0.1:{unused_tcp_port}",
-        },
-    )
+    old = {**mock_config_entry.data, **data}
+    hass.config_entries.async_update_entry(mock_config_entry, data=old)
     announce(gdm_responder, simulator)
     await discovery.async_scan(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert mock_config_entry.data[CONF_URL] == simulator.url
+    assert mock_config_entry.data == (
+        {**old, CONF_URL: simulator.url} if follows else old
+    )
     assert not discovery_flows(hass)
-
-
-async def test_rediscovery_leaves_other_addresses(
-    hass: HomeAssistant,
-    use_standins: PlexTvStandIn,
-    gdm_responder: GdmResponder,
-    simulator: PlexSimulator,
-    mock_config_entry: MockConfigEntry,
-    *,
-    mock_setup_entry: AsyncMock,
-) -> None:
-    """Host names, https and signed-in entries keep their address."""
-    mock_config_entry.add_to_hass(hass)
-    announce(gdm_responder, simulator)
-    for data in (
-        {CONF_URL: "https://127-0-0-1.x.plex.direct:32400"},
-        {CONF_URL: "http://plex.local:32400"},
-        {CONF_URL: "http://127.0.0.2:32400", CONF_ACCOUNT_TOKEN: ACCOUNT_TOKEN},
-    ):
-        new = {**mock_config_entry.data, **data}
-        hass.config_entries.async_update_entry(mock_config_entry, data=new)
-        await discovery.async_scan(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        assert mock_config_entry.data == new
 
 
 async def test_background_scans(

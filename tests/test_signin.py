@@ -380,27 +380,37 @@ async def test_server_unreachable(
 # ------------------------------------------------------- reauth and reconfigure
 
 
-async def test_reauth_by_signin(
+@pytest.mark.parametrize(
+    ("source", "manual_option"),
+    [("reauth", "reauth_confirm"), ("reconfigure", "reconfigure_manual")],
+)
+async def test_reauth_and_reconfigure_by_signin(
     hass: HomeAssistant,
     use_standins: PlexTvStandIn,
     start_simulator: StartSimulator,
     mock_config_entry: MockConfigEntry,
     mock_setup_entry: AsyncMock,
+    *,
+    source: str,
+    manual_option: str,
 ) -> None:
-    """Reauth offers sign-in; it saves the account token and the address that answers."""
+    """Both offer sign-in; it saves the account token and the address that answers."""
     mock_config_entry.add_to_hass(hass)
-    sim = await start_simulator(token=ACCOUNT_TOKEN)
-    use_standins.servers = [owned_server(sim)]
-    result = await mock_config_entry.start_reauth_flow(hass)
-    assert result["menu_options"] == ["signin", "reauth_confirm"]
+    moved = await start_simulator(token=ACCOUNT_TOKEN)
+    use_standins.servers = [owned_server(moved)]
+    if source == "reauth":
+        result = await mock_config_entry.start_reauth_flow(hass)
+    else:
+        result = await mock_config_entry.start_reconfigure_flow(hass)
+    assert result["menu_options"] == ["signin", manual_option]
     assert result["description_placeholders"] == {"name": FRIENDLY_NAME}
     result = await finish_signin(
         hass, use_standins, await choose(hass, result, "signin")
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
+    assert result["reason"] == f"{source}_successful"
     assert mock_config_entry.data == {
-        CONF_URL: sim.url,
+        CONF_URL: moved.url,
         CONF_TOKEN: ACCOUNT_TOKEN,
         CONF_VERIFY_SSL: True,
         CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
@@ -410,27 +420,7 @@ async def test_reauth_by_signin(
         headers["X-Plex-Client-Identifier"] == CLIENT_IDENTIFIER
         for _, _, headers in use_standins.requests
     )
-
-
-async def test_reconfigure_by_signin(
-    hass: HomeAssistant,
-    use_standins: PlexTvStandIn,
-    start_simulator: StartSimulator,
-    mock_config_entry: MockConfigEntry,
-    mock_setup_entry: AsyncMock,
-) -> None:
-    """Reconfigure offers sign-in; the entry gets the server's current address."""
-    mock_config_entry.add_to_hass(hass)
-    moved = await start_simulator(token=ACCOUNT_TOKEN)
-    use_standins.servers = [owned_server(moved)]
-    result = await mock_config_entry.start_reconfigure_flow(hass)
-    assert result["menu_options"] == ["signin", "reconfigure_manual"]
-    result = await finish_signin(
-        hass, use_standins, await choose(hass, result, "signin")
-    )
-    assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data[CONF_URL] == moved.url
-    assert mock_config_entry.data[CONF_ACCOUNT_TOKEN] == ACCOUNT_TOKEN
+    assert len(mock_setup_entry.mock_calls) == 1
 
 
 async def test_reauth_server_not_in_account(
