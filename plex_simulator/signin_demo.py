@@ -18,7 +18,7 @@ from plex_simulator.plextv import PlexTvStandIn, StandInServer, connection
 from plex_simulator.server import PlexSimulator
 
 SHARED_TOKEN = "demo-shared-server-token"  # noqa: S105 - the demo's own
-SHARED_MACHINE_IDENTIFIER = "simulated0machine0identifier0002"
+SHARED_MACHINE_IDENTIFIER = "simulated0machine0identifier0003"
 
 
 def closed_port() -> int:

@@ -6,10 +6,12 @@
 #   (no option)   start the simulator (demo scenario) and Home Assistant with config/ and
 #                 the integration from custom_components/; Ctrl-C stops both
 #   --check       headless end-to-end check instead (scripts/headless/): onboard, add the
-#                 integration, watch activities, cancel one, check the log; exit 0/1
+#                 integration by signing in through plex.tv's stand-in, watch activities,
+#                 cancel one, check the log; exit 0/1
 #   --ha-port, --sim-port  ports (check: default free ones; run: 8123 (set in config/)
 #                 and 32400)
-#   --screenshot  with --check: also capture the dashboard (screenshot-dashboard.png), and
+#   --screenshot  with --check: also capture the add-integration dialog
+#                 (screenshot-signin.png) and the dashboard (screenshot-dashboard.png), and
 #                 test the dashboard card in a real browser (screenshot-card.png), with
 #                 Debian's chromium (installed with apt-get when missing); the screenshots
 #                 go to a new folder under /tmp (printed), so the checkout stays unchanged
@@ -30,7 +32,7 @@ while (($#)); do
     --update-screenshots) mode=check screenshot=1 update_screenshots=1 ;;
     --ha-port) ha_port="$2"; shift ;;
     --sim-port) sim_port="$2"; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift

@@ -27,6 +27,7 @@ class CheckContext:
         ha: Home Assistant's API, onboarded and logged in.
         sim_url: The simulator's URL, as the integration is configured with it.
         token: The simulator's Plex token (it must never show up in the log).
+        plextv_url: plex.tv's stand-in (the simulator's ``--signin``).
         cdp_url: Chromium's DevTools websocket; None without a browser.
         screenshot_dir: Where screenshots go; None without a browser.
     """
@@ -35,6 +36,7 @@ class CheckContext:
     ha: HomeAssistantClient
     sim_url: str
     token: str
+    plextv_url: str = ""
     cdp_url: str | None = None
     screenshot_dir: Path | None = None
 

@@ -14,12 +14,12 @@ import aiohttp
 
 from headless.checks.activities import cancel_activity, watch_activities
 from headless.checks.card import check_card
-from headless.checks.config_flow import add_integration
 from headless.checks.dashboard import dashboard_screenshot
 from headless.checks.eventsource import live_over_eventsource
 from headless.checks.log import check_log
 from headless.checks.scan import start_and_follow_scans
-from headless.common import log
+from headless.checks.signin import sign_in
+from headless.common import ROOT, log
 from headless.context import CheckContext
 from headless.ha_client import HomeAssistantClient
 from headless.process import Process, free_port, make_config_dir
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 async def run_checks(ctx: CheckContext) -> None:
     """Run the checks in order (add a new one here: one call)."""
-    await add_integration(ctx)
+    await sign_in(ctx)
     await watch_activities(ctx)
     await cancel_activity(ctx)
     await start_and_follow_scans(ctx)
@@ -45,6 +45,8 @@ async def run(options: argparse.Namespace) -> None:
     started = time.monotonic()
     ha_port = options.ha_port or free_port()
     sim_port = options.sim_port or free_port()
+    # plex.tv's stand-in and the GDM responder run beside the simulator, on loopback.
+    plextv_url, gdm_port = f"http://127.0.0.1:{free_port()}", free_port()
     token = f"check-{secrets.token_hex(12)}"
     config = make_config_dir(ha_port)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -59,13 +61,22 @@ async def run(options: argparse.Namespace) -> None:
         token,
         "--scenario",
         "demo",
+        "--signin",
+        "--plextv-port",
+        plextv_url.rsplit(":", 1)[1],
+        "--gdm-port",
+        str(gdm_port),
         env=env,
     )
     ha_proc = Process(
         "Home Assistant",
         sys.executable,
-        "-m",
-        "homeassistant",
+        str(ROOT / "scripts" / "demo_hass.py"),
+        "--plextv",
+        plextv_url,
+        "--gdm",
+        f"127.0.0.1:{gdm_port}",
+        "--",
         "--config",
         str(config),
         env=env,
@@ -93,6 +104,7 @@ async def run(options: argparse.Namespace) -> None:
                     ha=ha,
                     sim_url=sim_url,
                     token=token,
+                    plextv_url=plextv_url,
                     cdp_url=options.cdp_url,
                     screenshot_dir=Path(screenshot_dir) if screenshot_dir else None,
                 )
