@@ -134,7 +134,7 @@ trap stop_all INT TERM EXIT
 spawn "$venv/bin/python" -m plex_simulator --port "$sim_port" --token "$token" --scenario demo \
   --signin --plextv-port "$plextv_port" --gdm-port "$gdm_port"
 pids+=($!)
-spawn "$venv/bin/python" scripts/demo_hass.py --plextv "http://127.0.0.1:$plextv_port" \
+spawn "$venv/bin/python" "$top/scripts/demo_hass.py" --plextv "http://127.0.0.1:$plextv_port" \
   --gdm "127.0.0.1:$gdm_port" -- --config "$top/config"
 pids+=($!)
 
