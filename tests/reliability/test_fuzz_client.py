@@ -29,6 +29,7 @@ from custom_components.plex_activities.api import (
     PlexNotFoundError,
     ServerInfo,
 )
+from custom_components.plex_activities.api.client import TOKEN_REJECTED_STATUSES
 from tests.const import CLIENT_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ CALLS: dict[str, tuple[str, Any]] = {
 
 def expected_error(status: int, method: str) -> type[PlexError] | None:
     """Return the error a status must give, or None if the body decides."""
-    if status in (401, 403):
+    if status in TOKEN_REJECTED_STATUSES:  # 401, 403 and 498
         return PlexAuthenticationError
     if status == 404:
         return PlexNotFoundError
