@@ -10,6 +10,7 @@ from aiohttp import WSCloseCode, web
 from plex_simulator.app import create_app
 from plex_simulator.butler import Butler
 from plex_simulator.eventsource import EventSourceSettings
+from plex_simulator.faults import RouteFaults
 from plex_simulator.library_ops import LibraryOperations
 from plex_simulator.notifications import NotificationHub
 from plex_simulator.state import (
@@ -61,6 +62,8 @@ class PlexSimulator:
             notification connections (``websocket_count``, ``drop_websockets``).
         auth_failure_status: The status a request with a wrong token gets: 401
             like Plex today; 403 or 498 stand for the statuses of expired tokens.
+        route_faults: Single paths failing while the rest works
+            (``route_faults.fail("/library/sections", 500)``).
         requests: Every HTTP request received, oldest first.
     """
 
@@ -115,6 +118,7 @@ class PlexSimulator:
         self.websocket_pong_delay: float = 0.0
         self.eventsource = EventSourceSettings()
         self.auth_failure_status: int = 401
+        self.route_faults = RouteFaults()
         self.requests: list[RequestRecord] = []
         # Work started by requests (scans, butler tasks) and its routes.
         self.work = WorkRunner(self)

@@ -154,6 +154,29 @@ async def test_rest_failure_spares_websocket(
     await websocket.close()
 
 
+async def test_route_fault(sim: PlexSimulator, session: aiohttp.ClientSession) -> None:
+    """One route fails (the library list of a busy server) while the others work."""
+    sim.route_faults.fail("/library/sections", 500)
+    async with session.get(
+        f"{sim.url}/library/sections", headers=JSON_HEADERS
+    ) as response:
+        assert response.status == 500
+        assert response.content_type == "text/html"
+    async with session.get(f"{sim.url}/activities", headers=JSON_HEADERS) as response:
+        assert response.status == 200
+    sim.route_faults.fail("/", 503)
+    sim.route_faults.heal("/library/sections")
+    async with session.get(
+        f"{sim.url}/library/sections", headers=JSON_HEADERS
+    ) as response:
+        assert response.status == 200
+    async with session.get(f"{sim.url}/", headers=JSON_HEADERS) as response:
+        assert response.status == 503
+    sim.route_faults.heal()
+    async with session.get(f"{sim.url}/", headers=JSON_HEADERS) as response:
+        assert response.status == 200
+
+
 async def test_request_log(sim: PlexSimulator, session: aiohttp.ClientSession) -> None:
     """Every request is logged with method, path, query and exact header names."""
     async with session.get(
