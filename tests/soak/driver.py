@@ -10,7 +10,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.const import CONF_TOKEN
+from homeassistant.const import CONF_TOKEN, STATE_UNAVAILABLE
 from homeassistant.exceptions import HomeAssistantError
 
 from custom_components.plex_activities.const import (
@@ -21,6 +21,7 @@ from custom_components.plex_activities.const import (
 )
 from tests.const import TOKEN
 from tests.helpers import activity_entity_id, frames_applied
+from tests.reliability.common import SUMMARY
 
 from .checks import EventWitness, LogWatch, Trace, mirror_problems
 from .faults import INSTANT_FAULTS, LASTING_FAULTS, FaultKind
@@ -55,6 +56,7 @@ FAULT_WEIGHTS = {
     "websocket_silence": 2,
     "server_error": 2,
     "slow_response": 2,
+    "library_failure": 2,
     "token_revoked": 1,
 }
 
@@ -108,6 +110,7 @@ class ChaosSoak:
         self._new_token: str | None = None
         self._serial = 0
         self._last_poll = 0.0
+        self._reported: set[str] = set()
 
     # --- the run -----------------------------------------------------------------
 
@@ -267,11 +270,13 @@ class ChaosSoak:
         if self._new_token is not None:
             return
         self.figures.faults["token_revoked"] += 1
-        self.trace.note("fault token_revoked")
         self._serial += 1
         self._new_token = f"soak-token-{self.figures.seed}-{self._serial}"
         self.logs.secrets.add(self._new_token)
+        # Plex answers 401 today; 403 and 498 are the statuses of expired tokens.
+        self.simulator.auth_failure_status = self.rng.choice([401, 403, 498])
         self.simulator.revoke_token(self._new_token)
+        self.trace.note(f"fault token_revoked ({self.simulator.auth_failure_status})")
 
     async def _reauthenticate(self, wait: float) -> bool:
         """Give Home Assistant the new token through its re-authentication flow."""
@@ -333,9 +338,12 @@ class ChaosSoak:
         self.trace.note(f"quiet period: {len(problems)} problems")
         if problems and not self.figures.trace:
             self.figures.trace = self.trace.tail()
+        # A problem that lasts is one divergence, not one per quiet period.
+        new = [problem for problem in problems if problem not in self._reported]
+        self._reported.update(new)
         self.figures.divergences.extend(
             f"seed {self.figures.seed}, step {self.figures.steps}: {problem}"
-            for problem in problems
+            for problem in new
         )
 
     async def _converge(self) -> list[str]:
@@ -362,7 +370,9 @@ class ChaosSoak:
             return ["the websocket is not connected"]
         if not frames_applied(self.hass, self.simulator):
             return ["frames are still on their way"]
-        if not (coordinator.server_available and coordinator.last_update_success):
+        summary = self.hass.states.get(SUMMARY)
+        if summary is None or summary.state == STATE_UNAVAILABLE:
+            # Plex is back and the websocket up: the next scheduled poll recovers.
             if time.monotonic() - self._last_poll >= POLL_EVERY:
                 self._poll()
             return ["the server is unavailable"]

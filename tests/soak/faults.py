@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 # The soak's client gives up on a request after this long; "slow" answers come either
 # just below it (slow but fine) or above it (a timeout, so an outage).
 REQUEST_TIMEOUT = 1.0
+LIBRARY_PATH = "/library/sections"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,14 @@ def _fast(sim: PlexSimulator) -> None:
     sim.latency = 0.0
 
 
+async def _library_failure(sim: PlexSimulator, rng: random.Random) -> None:
+    sim.route_faults.fail(LIBRARY_PATH, rng.choice([500, 503]))
+
+
+def _library_healed(sim: PlexSimulator) -> None:
+    sim.route_faults.heal(LIBRARY_PATH)
+
+
 async def _restart(sim: PlexSimulator, rng: random.Random) -> None:
     """Restart with other activities: some survive (changed), others are new."""
     await sim.stop()
@@ -88,4 +97,5 @@ LASTING_FAULTS: tuple[FaultKind, ...] = (
     FaultKind("refused_upgrade", _refuse_upgrades, _accept_upgrades),
     FaultKind("server_error", _server_error, _no_server_error),
     FaultKind("slow_response", _slow, _fast),
+    FaultKind("library_failure", _library_failure, _library_healed),
 )

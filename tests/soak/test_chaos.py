@@ -12,7 +12,6 @@ short run into a long one; scripts/soak.sh sets them.
 
 from __future__ import annotations
 
-from functools import partial
 import json
 import os
 from pathlib import Path
@@ -53,26 +52,30 @@ HEARTBEAT = 1.0
 
 @pytest.fixture
 def fast_integration(seed: int) -> Iterator[None]:
-    """Scale the integration's clocks: request timeout, keepalive, reconnect backoff."""
+    """Scale the integration's clocks: request timeout, keepalive, reconnect backoff.
 
-    def listener(*args: Any, **kwargs: Any) -> NotificationListener:
-        return NotificationListener(
+    The constructors are wrapped (wherever the integration builds its client and its
+    listener, and however often: a reload after re-authentication builds new ones).
+    """
+    client_init = PlexClient.__init__
+    listener_init = NotificationListener.__init__
+
+    def fast_client(self: PlexClient, *args: Any, **kwargs: Any) -> None:
+        client_init(self, *args, **{**kwargs, "request_timeout": REQUEST_TIMEOUT})
+
+    def fast_listener(self: NotificationListener, *args: Any, **kwargs: Any) -> None:
+        listener_init(
+            self,
             *args,
+            **kwargs,
             heartbeat=HEARTBEAT,
             stable_after=0.5,
             backoff=Backoff(initial=0.05, maximum=0.5, rng=random.Random(seed)),
-            **kwargs,
         )
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            "custom_components.plex_activities.PlexClient",
-            partial(PlexClient, request_timeout=REQUEST_TIMEOUT),
-        )
-        patch.setattr(
-            "custom_components.plex_activities.coordinator.NotificationListener",
-            listener,
-        )
+        patch.setattr(PlexClient, "__init__", fast_client)
+        patch.setattr(NotificationListener, "__init__", fast_listener)
         yield
 
 
