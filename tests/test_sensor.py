@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ from tests.const import MACHINE_IDENTIFIER
 from tests.helpers import activity_entity_id, settle, wait_for
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pytest
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -411,3 +414,53 @@ async def test_waiting_activities_have_no_registry_entry_after_restart(
     assert activity_entity_id(hass, first) is None
     assert hass.states.get(activity_entity_id(hass, second)).state == "0"
     assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
+
+
+async def test_restart_entry_of_activity_ending_before_its_turn(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An activity with an entry from before a restart that ends first leaves none."""
+    # Sensors are added in slices; hold the adding after the first sensor.
+    gate = asyncio.Event()
+
+    async def held(busy_since: float) -> float:
+        await gate.wait()
+        return busy_since
+
+    async def until(condition: Callable[[], bool]) -> None:
+        async with asyncio.timeout(10):  # not wait_for: the held task never settles
+            while not condition():  # noqa: ASYNC110 - nothing signals these
+                await asyncio.sleep(0.01)
+
+    monkeypatch.setattr(sensor_module, "yield_if_busy", held)
+    mock_config_entry.add_to_hass(hass)
+    staying = simulator.start_activity(title="Staying")
+    ending = simulator.start_activity(title="Ending")
+    for uuid in (staying, ending):
+        entity_registry.async_get_or_create(
+            "sensor",
+            DOMAIN,
+            activity_unique_id(MACHINE_IDENTIFIER, uuid),
+            config_entry=mock_config_entry,
+        )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    entity_id = activity_entity_id(hass, ending)
+    assert entity_id is not None  # running: its entry was kept at setup
+    await until(lambda: hass.states.get(activity_entity_id(hass, staying)) is not None)
+    assert hass.states.get(entity_id) is None  # its turn has not come
+
+    await simulator.wait_for_websockets(1)
+    simulator.end_activity(ending)
+    coordinator = mock_config_entry.runtime_data
+    await until(lambda: ending not in coordinator.activities)
+    gate.set()
+    await settle(hass, simulator)
+    assert activity_entity_id(hass, ending) is None
+    assert hass.states.get(entity_id) is None
+    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
+    assert hass.states.get(activity_entity_id(hass, staying)).state == "0"
+    assert hass.states.get(SUMMARY).state == "1"
