@@ -134,7 +134,7 @@ async def _async_list_activities(call: ServiceCall) -> ServiceResponse:
         machine_identifier = coordinator.server.machine_identifier
         activities.extend(
             {
-                **activity_attributes(tracked, coordinator.libraries),
+                **activity_attributes(tracked, coordinator.libraries, context=False),
                 "entity_id": activity_entity_id(registry, machine_identifier, uuid),
                 ATTR_CONFIG_ENTRY_ID: entry.entry_id,
             }

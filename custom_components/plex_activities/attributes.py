@@ -29,8 +29,13 @@ def activity_attributes(
     libraries: Mapping[str, LibrarySection],
     *,
     progress: bool = True,
+    context: bool = True,
 ) -> dict[str, Any]:
     """Return an activity's attributes; `progress=False` leaves out the progress.
+
+    `context=False` leaves out Plex's `Context` keys: the Activities sensor lists up to
+    1,000 activities, and two more dicts for each of them on every write of that list
+    made the garbage collector stall the event loop during a burst of starts.
 
     `libraries` (section id -> section) names the library the activity works on.
     """
@@ -48,8 +53,9 @@ def activity_attributes(
         "library": None if library is None else library.title,
         "library_id": library_id,
         "started_at": tracked.started_at.isoformat(),
-        **context_attributes(activity.context),
     }
+    if context:
+        attributes.update(context_attributes(activity.context))
     if not progress:
         del attributes["progress"]
     return attributes

@@ -335,7 +335,9 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
         return {
             "activities": [
                 {
-                    **activity_attributes(tracked, coordinator.libraries),
+                    **activity_attributes(
+                        tracked, coordinator.libraries, context=False
+                    ),
                     "entity_id": activity_entity_id(
                         registry, machine_identifier, tracked.activity.uuid
                     ),
