@@ -6,7 +6,14 @@ It speaks the parts of the Plex Media Server HTTP API that the
 notification websocket. Tests drive it through :class:`PlexSimulator`.
 """
 
+from plex_simulator.faults import PathFault
 from plex_simulator.server import PlexSimulator, RequestRecord
 from plex_simulator.state import DEFAULT_LIBRARIES, Library
 
-__all__ = ["DEFAULT_LIBRARIES", "Library", "PlexSimulator", "RequestRecord"]
+__all__ = [
+    "DEFAULT_LIBRARIES",
+    "Library",
+    "PathFault",
+    "PlexSimulator",
+    "RequestRecord",
+]

@@ -72,10 +72,10 @@ class _Routes:
         sim.requests.append(_record(request))
         if sim.latency > 0:
             await asyncio.sleep(sim.latency)
-        if (failure := sim.route_faults.status_for(request.path)) is not None:
-            return html_response(failure)
         if (refusal := self._refusal(request)) is not None:
             return refusal
+        if (fault := await sim.route_faults.response(request)) is not None:
+            return fault
         try:
             return await handler(request)
         except web.HTTPNotFound:

@@ -1,30 +1,62 @@
-"""Faults of single routes: one path failing while the rest of the server works.
+"""Faults of single REST paths: one endpoint slow or failing while the rest works.
 
-A busy Plex can time out or fail on ``/library/sections`` while ``/activities`` answers
-fine; ``PlexSimulator.route_faults`` makes that happen on demand.
+A real server can time out on one busy endpoint (``/library/sections`` of a big library)
+or refuse one endpoint to a token that may not use it, while everything else answers.
+``PlexSimulator.route_faults`` makes that happen on demand.
 """
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from plex_simulator.render import html_response
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathFault:
+    """What one path does instead of answering normally.
+
+    Attributes:
+        delay: Seconds to wait before answering (longer than a client's timeout makes
+            it time out).
+        status: Answer this HTTP status with Plex's HTML error page instead.
+    """
+
+    delay: float = 0.0
+    status: int | None = None
+
 
 class RouteFaults:
-    """The HTTP status each failing path answers with (an HTML error page)."""
+    """The fault of each failing path; every other path works."""
 
     def __init__(self) -> None:
         """Start with every route working."""
-        self._statuses: dict[str, int] = {}
+        self._faults: dict[str, PathFault] = {}
+
+    def set(self, path: str, fault: PathFault) -> None:
+        """Make ``path`` behave as ``fault`` says until :meth:`heal`."""
+        self._faults[path] = fault
 
     def fail(self, path: str, status: int = 500) -> None:
         """Make ``path`` answer ``status`` until :meth:`heal`."""
-        self._statuses[path] = status
+        self.set(path, PathFault(status=status))
 
     def heal(self, path: str | None = None) -> None:
         """Make ``path`` (every path when None) work again."""
         if path is None:
-            self._statuses.clear()
+            self._faults.clear()
         else:
-            self._statuses.pop(path, None)
+            self._faults.pop(path, None)
 
-    def status_for(self, path: str) -> int | None:
-        """Return the status ``path`` must fail with, or None when it works."""
-        return self._statuses.get(path)
+    async def response(self, request: web.Request) -> web.Response | None:
+        """Apply the fault of the request's path, if any; return the answer it replaces."""
+        if (fault := self._faults.get(request.path)) is None:
+            return None
+        if fault.delay > 0:
+            await asyncio.sleep(fault.delay)
+        return None if fault.status is None else html_response(fault.status)

@@ -62,8 +62,9 @@ class PlexSimulator:
             notification connections (``websocket_count``, ``drop_websockets``).
         auth_failure_status: The status a request with a wrong token gets: 401
             like Plex today; 403 or 498 stand for the statuses of expired tokens.
-        route_faults: Single paths failing while the rest works
-            (``route_faults.fail("/library/sections", 500)``).
+        route_faults: Single paths slow or failing while the rest works
+            (``route_faults.fail("/library/sections", 500)``,
+            ``route_faults.set(path, PathFault(delay=1.0))``).
         requests: Every HTTP request received, oldest first.
     """
 

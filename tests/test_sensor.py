@@ -239,8 +239,12 @@ async def test_resync_after_reconnect(
     assert activity_entity_id(hass, ending) is None
     assert hass.states.get(activity_entity_id(hass, staying)).state == "55"
     assert hass.states.get(SUMMARY).state == "2"
-    # A clean close costs one REST resync: the one after reconnecting.
-    assert [r.path for r in simulator.requests if not r.websocket] == ["/activities"]
+    # A clean close costs one REST resync, after reconnecting, and the library names
+    # are refreshed with it.
+    assert sorted(r.path for r in simulator.requests if not r.websocket) == [
+        "/activities",
+        "/library/sections",
+    ]
 
 
 async def set_up_after_restart(

@@ -38,6 +38,7 @@ from .const import (
     SAFETY_POLL_INTERVAL,
     WEBSOCKET_REPAIR_AFTER,
 )
+from .libraries import Libraries
 from .tracker import ActivityTracker, LifecycleListener, TrackedActivity
 
 if TYPE_CHECKING:
@@ -78,7 +79,8 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         )
         self.client = client
         self.tracker = ActivityTracker()
-        self.libraries: dict[str, LibrarySection] = {}
+        self._libraries = Libraries(hass, entry, client)
+        self.tracker.add_lifecycle_listener(self._libraries.lifecycle)
         self.server_available = True
         self.listener = NotificationListener(
             client,
@@ -89,21 +91,28 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         self._websocket_down_since: datetime | None = dt_util.utcnow()
         # Whether the polls run at the 30 s cadence (they do until the websocket is up).
         self._fallback_polling = True
-        self._library_refresh_pending = False
 
     @property
     def activities(self) -> dict[str, TrackedActivity]:
         """Return the running activities by uuid, oldest first."""
         return self.tracker.activities
 
+    @property
+    def libraries(self) -> dict[str, LibrarySection]:
+        """Return the known library sections by section id (maybe none)."""
+        return self._libraries.sections
+
+    def library_of(self, activity: Activity) -> LibrarySection | None:
+        """Return the library an activity works on, if known (no I/O)."""
+        return self._libraries.of(activity)
+
     # --- REST --------------------------------------------------------------------
 
     @override
     async def _async_setup(self) -> None:
-        """Load what does not change while the entry is loaded: server and libraries."""
+        """Load what does not change while the entry is loaded: the server."""
         try:
             self.server = await self.client.server_info()
-            await self._async_refresh_libraries()
         except PlexError as err:
             raise self._setup_error(err) from err
         if self.server.machine_identifier != self.config_entry.unique_id:
@@ -127,6 +136,10 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             self._set_server_available(available=False, error=err)
             return self.activities
         self._set_server_available(available=True)
+        if self._libraries.asked:
+            self._libraries.async_request_refresh()
+        else:  # the first resync: names before the first sensors are made
+            await self._libraries.async_refresh()
         await self.tracker.async_apply_snapshot(activities, fetched_at)
         self._check_websocket_issue()
         return self.activities
@@ -149,33 +162,6 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
             translation_key=key,
             translation_placeholders=placeholders,
         )
-
-    async def _async_refresh_libraries(self) -> None:
-        self.libraries = {
-            section.key: section for section in await self.client.library_sections()
-        }
-
-    async def _async_refresh_libraries_later(self) -> None:
-        """Learn the names of libraries that appeared after setup."""
-        try:
-            await self._async_refresh_libraries()
-        except PlexError as err:
-            LOGGER.debug("Could not refresh the library names: %s", err)
-        finally:
-            self._library_refresh_pending = False
-
-    def library_of(self, activity: Activity) -> LibrarySection | None:
-        """Return the library an activity works on, if known."""
-        if (section_id := activity.library_section_id) is None:
-            return None
-        if section_id not in self.libraries and not self._library_refresh_pending:
-            self._library_refresh_pending = True
-            self.config_entry.async_create_background_task(
-                self.hass,
-                self._async_refresh_libraries_later(),
-                f"{DOMAIN} library names",
-            )
-        return self.libraries.get(section_id)
 
     async def async_cancel(self, uuid: str) -> None:
         """Cancel an activity, raising translated errors for the action."""
@@ -319,6 +305,11 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
     ) -> CALLBACK_TYPE:
         """Call `listener` when an activity starts or ends."""
         return self.tracker.add_lifecycle_listener(listener)
+
+    @callback
+    def async_add_library_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `listener` when the libraries or their fields change."""
+        return self._libraries.add_listener(listener)
 
     @callback
     def async_add_any_update_listener(

@@ -171,15 +171,29 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
         self._tracked = tracked
         self._added = False
         self._ended = False
-        library = coordinator.library_of(activity)
+        self._name_after_library()
+
+    def _name_after_library(self) -> bool:
+        """Name the sensor after its activity and library; return whether that changed."""
+        activity = self._tracked.activity
+        self._library = library = self.coordinator.library_of(activity)
         key = KNOWN_ACTIVITY_TYPES.get(activity.type, "activity")
         if key == "library_scan" and library is None:
-            key = "activity"
-        self._attr_translation_key = key
-        self._attr_translation_placeholders = {
+            key = "activity"  # Plex's own title until the library's name is known
+        placeholders = {
             "title": activity.title or activity.type,
             "library": library.title if library else "",
         }
+        if getattr(self, "_attr_translation_placeholders", None) == placeholders and (
+            self._attr_translation_key == key
+        ):
+            return False
+        self._attr_translation_key = key
+        self._attr_translation_placeholders = placeholders
+        # Home Assistant caches the name (and its translation key) once computed.
+        for cached in ("name", "_name_translation_key"):
+            self.__dict__.pop(cached, None)
+        return True
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -188,6 +202,10 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
         self.async_on_remove(
             self.coordinator.async_add_activity_listener(self.uuid, self._handle_update)
         )
+        if self._tracked.activity.library_section_id is not None:
+            self.async_on_remove(
+                self.coordinator.async_add_library_listener(self._libraries_changed)
+            )
         self._added = True
         if self._ended:
             self._async_schedule_removal()
@@ -208,6 +226,20 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
         if self.registry_entry is not None:
             forget_entity(er.async_get(self.hass), self.entity_id)
         await self.async_remove(force_remove=True)
+
+    @callback
+    def _libraries_changed(self) -> None:
+        """Show the library's name (or its new name) once Plex has listed it."""
+        if self._ended or self.coordinator.library_of(self._tracked.activity) == (
+            self._library
+        ):
+            return
+        if self._name_after_library() and self.registry_entry is not None:
+            # The frontend picks the icon by the registry's translation key.
+            er.async_get(self.hass).async_update_entity(
+                self.entity_id, translation_key=self._attr_translation_key
+            )
+        self.async_write_ha_state()
 
     @callback
     def _handle_update(self) -> None:
@@ -265,6 +297,9 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
                 event_filter=self._is_new_activity_sensor,
             )
         )
+        self.async_on_remove(
+            self.coordinator.async_add_library_listener(self._write_soon_once)
+        )
         self.async_on_remove(self._cancel_pending)
 
     @callback
@@ -298,6 +333,10 @@ class PlexActivitiesSummarySensor(PlexActivitiesEntity, SensorEntity):
     @callback
     def _lifecycle(self, kind: Lifecycle, tracked: TrackedActivity) -> None:
         # The count changed: write on the next loop turn, once for a whole burst.
+        self._write_soon_once()
+
+    @callback
+    def _write_soon_once(self) -> None:
         if self._write_soon is None:
             self._write_soon = self.hass.loop.call_soon(self._write_now)
 

@@ -9,7 +9,7 @@ import time
 import aiohttp
 import pytest
 
-from plex_simulator import PlexSimulator
+from plex_simulator import Library, PathFault, PlexSimulator
 
 from .helpers import JSON_HEADERS, TOKEN, WS_PATH, XML_HEADERS, connect, receive_json
 
@@ -254,3 +254,30 @@ async def test_activities_is_a_copy(sim: PlexSimulator) -> None:
     snapshot["Context"]["librarySectionID"] = "9"
     assert sim.activities[activity_uuid]["progress"] == 0
     assert sim.activities[activity_uuid]["Context"] == {"librarySectionID": "1"}
+
+
+async def test_path_faults_and_library_changes(
+    sim: PlexSimulator, session: aiohttp.ClientSession
+) -> None:
+    """One path fails or lags while the others answer; libraries change at run time."""
+    sections = f"{sim.url}/library/sections"
+    sim.route_faults.set("/library/sections", PathFault(status=403))
+    async with session.get(sections, headers=JSON_HEADERS) as response:
+        assert response.status == 403
+        assert response.content_type == "text/html"
+    async with session.get(f"{sim.url}/activities", headers=JSON_HEADERS) as response:
+        assert response.status == 200
+    async with session.get(sections) as response:  # no token: refused before the fault
+        assert response.status == 401
+
+    sim.route_faults.set("/library/sections", PathFault(delay=0.2))
+    sim.libraries = [*sim.libraries, Library(key="9", title="Concerts", type="movie")]
+    started = time.monotonic()
+    async with session.get(sections, headers=JSON_HEADERS) as response:
+        payload = await response.json()
+    assert time.monotonic() - started >= 0.2
+    titles = [entry["title"] for entry in payload["MediaContainer"]["Directory"]]
+    assert titles[-1] == "Concerts"
+    sim.route_faults.heal()
+    async with session.get(f"{sim.url}/", headers=JSON_HEADERS) as response:
+        assert response.status == 200
