@@ -13,10 +13,10 @@ from homeassistant.loader import async_get_integration
 from .actions import async_setup_actions
 from .address_switch import async_check_address
 from .api import PlexClient
+from .card import async_register_card
 from .const import CONF_CLIENT_IDENTIFIER, DOMAIN
 from .coordinator import PlexActivitiesConfigEntry, PlexActivitiesCoordinator
 from .discovery import async_setup_discovery
-from .frontend import async_register_card
 from .services import async_setup_services
 
 if TYPE_CHECKING:

@@ -11,15 +11,15 @@ from unittest.mock import AsyncMock, Mock
 from homeassistant.components.frontend import DATA_EXTRA_MODULE_URL, UrlManager
 from homeassistant.setup import async_setup_component
 
-from custom_components.plex_activities import frontend
-from custom_components.plex_activities.const import DOMAIN
-from custom_components.plex_activities.frontend import (
+from custom_components.plex_activities import card
+from custom_components.plex_activities.card import (
     CARD_PATH,
     CARD_URL,
     DATA_CARD_URL,
     async_register_card,
     card_version,
 )
+from custom_components.plex_activities.const import DOMAIN
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -116,7 +116,7 @@ async def test_missing_module_is_reported(
     tmp_path: Path,
 ) -> None:
     """A broken installation without the module logs a warning and registers nothing."""
-    monkeypatch.setattr(frontend, "CARD_PATH", tmp_path / "missing.js")
+    monkeypatch.setattr(card, "CARD_PATH", tmp_path / "missing.js")
     hass.config.components.add("http")
     register = AsyncMock()
     monkeypatch.setattr(hass, "http", Mock(async_register_static_paths=register))
