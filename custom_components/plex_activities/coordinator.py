@@ -165,42 +165,40 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
 
     async def async_cancel(self, uuid: str) -> None:
         """Cancel an activity, raising translated errors for the action."""
-        if (tracked := self.activities.get(uuid)) is not None and (
-            not tracked.activity.cancellable
-        ):
+        tracked = self.activities.get(uuid)
+        refused = "not_cancellable"  # what Plex or the activity says, unless it went
+        if tracked is None or tracked.activity.cancellable:
+            try:
+                await self.client.cancel_activity(uuid)
+            except PlexNotCancellableError:
+                pass
+            except PlexNotFoundError:
+                refused = "activity_not_found"
+            except PlexAuthenticationError as err:
+                self.config_entry.async_start_reauth(self.hass)
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN, translation_key="cancel_auth_failed"
+                ) from err
+            except PlexError as err:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="cancel_failed",
+                    translation_placeholders={"error": str(err)},
+                ) from err
+            else:
+                refused = ""
+            if refused != "not_cancellable":
+                # Over or gone: Plex confirms with an `ended` notification; don't wait.
+                self.tracker.end_now(uuid)
+        if refused:
+            title = tracked.activity.title if tracked else ""
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
-                translation_key="not_cancellable",
-                translation_placeholders={"title": tracked.activity.title or uuid},
+                translation_key=refused,
+                translation_placeholders={"title": title or uuid}
+                if refused == "not_cancellable"
+                else {"activity_id": uuid},
             )
-        try:
-            await self.client.cancel_activity(uuid)
-        except PlexNotCancellableError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="not_cancellable",
-                translation_placeholders={"title": uuid},
-            ) from err
-        except PlexNotFoundError as err:
-            self.tracker.end_now(uuid)
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="activity_not_found",
-                translation_placeholders={"activity_id": uuid},
-            ) from err
-        except PlexAuthenticationError as err:
-            self.config_entry.async_start_reauth(self.hass)
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="cancel_auth_failed"
-            ) from err
-        except PlexError as err:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="cancel_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        # Plex confirms with an `ended` notification; don't wait for it.
-        self.tracker.end_now(uuid)
 
     # --- websocket ---------------------------------------------------------------
 
