@@ -269,7 +269,7 @@ async def test_websocket_repair_issue(
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
     # Ten minutes later (the listener has been failing all along):
-    coordinator._websocket_down_since -= timedelta(minutes=10)
+    coordinator.websocket.down_since -= timedelta(minutes=10)
     await coordinator.async_refresh()
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert issue is not None

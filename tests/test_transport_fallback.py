@@ -63,7 +63,7 @@ async def test_live_updates_over_eventsource(
     assert hass.states.get(entity_id).state == "60"
     # Live updates arrive: REST only as the slow safety net, and no repair even later.
     assert coordinator.update_interval == SAFETY_POLL_INTERVAL
-    assert coordinator._websocket_down_since is None
+    assert coordinator.websocket.down_since is None
     await coordinator.async_refresh()
     assert not issue_registry.issues
 
@@ -141,7 +141,7 @@ async def test_repair_when_both_channels_fail_names_them(
     await wait_for(
         hass, lambda: Transport.EVENTSOURCE in listener.stats.last_errors, timeout=5
     )
-    coordinator._websocket_down_since -= timedelta(minutes=10)
+    coordinator.websocket.down_since -= timedelta(minutes=10)
     await coordinator.async_refresh()
     issue = issue_registry.async_get_issue(
         DOMAIN, f"websocket_unavailable_{on_eventsource.entry_id}"

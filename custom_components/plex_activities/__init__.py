@@ -58,7 +58,7 @@ async def async_setup_entry(
         raise
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    coordinator.async_start_listener()
+    coordinator.websocket.async_start()
     # Home Assistant 2026.10 and older require a bool here; 2026.11 ignores it.
     return True
 

@@ -12,16 +12,12 @@ from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
 )
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
-from homeassistant.util import dt as dt_util
 
 from .address_switch import async_check_address
 from .api import (
     Activity,
-    NotificationListener,
     PlexAuthenticationError,
-    PlexChannelRefusedError,
     PlexClient,
     PlexError,
     PlexInvalidResponseError,
@@ -30,25 +26,15 @@ from .api import (
     PlexSSLError,
     ServerInfo,
 )
-from .channels import channel_errors
-from .const import (
-    DOMAIN,
-    FALLBACK_POLL_INTERVAL,
-    LOGGER,
-    SAFETY_POLL_INTERVAL,
-    WEBSOCKET_REPAIR_AFTER,
-)
+from .const import DOMAIN, FALLBACK_POLL_INTERVAL, LOGGER
 from .libraries import Libraries
 from .tracker import ActivityTracker, LifecycleListener, TrackedActivity
+from .websocket import WebsocketSupervisor
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from .api import LibrarySection
+    from .api import LibrarySection, NotificationListener
 
 type PlexActivitiesConfigEntry = ConfigEntry[PlexActivitiesCoordinator]
-
-ISSUE_WEBSOCKET = "websocket_unavailable"
 
 
 class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]]):
@@ -82,20 +68,17 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         self._libraries = Libraries(hass, entry, client)
         self.tracker.add_lifecycle_listener(self._libraries.lifecycle)
         self.server_available = True
-        self.listener = NotificationListener(
-            client,
-            on_events=self.tracker.apply_events,
-            on_connected=self._async_websocket_connected,
-            on_disconnected=self._websocket_disconnected,
-        )
-        self._websocket_down_since: datetime | None = dt_util.utcnow()
-        # Whether the polls run at the 30 s cadence (they do until the websocket is up).
-        self._fallback_polling = True
+        self.websocket = WebsocketSupervisor(self)
 
     @property
     def activities(self) -> dict[str, TrackedActivity]:
         """Return the running activities by uuid, oldest first."""
         return self.tracker.activities
+
+    @property
+    def listener(self) -> NotificationListener:
+        """Return the notification listener (the `websocket` supervisor runs it)."""
+        return self.websocket.listener
 
     @property
     def libraries(self) -> dict[str, LibrarySection]:
@@ -141,7 +124,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         else:  # the first resync: names before the first sensors are made
             await self._libraries.async_refresh()
         await self.tracker.async_apply_snapshot(activities, fetched_at)
-        self._check_websocket_issue()
+        self.websocket.check_issue()
         return self.activities
 
     def _setup_error(self, err: PlexError) -> HomeAssistantError:
@@ -199,81 +182,6 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
                 if refused == "not_cancellable"
                 else {"activity_id": uuid},
             )
-
-    # --- websocket ---------------------------------------------------------------
-
-    @callback
-    def async_start_listener(self) -> None:
-        """Run the websocket listener for as long as the entry is loaded."""
-        self.config_entry.async_create_background_task(
-            self.hass,
-            self._async_listen(),
-            f"{DOMAIN} websocket {self.config_entry.title}",
-        )
-
-    async def _async_listen(self) -> None:
-        try:
-            await self.listener.run()
-        except PlexAuthenticationError:
-            LOGGER.debug("Notification websocket stopped: the token was rejected")
-            self.config_entry.async_start_reauth(self.hass)
-
-    async def _async_websocket_connected(self) -> bool:
-        """Resync after every (re)connect; return whether it worked."""
-        LOGGER.debug("Notification websocket to %s connected", self.client.url)
-        self._websocket_down_since = None
-        self._fallback_polling = False
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
-        self.update_interval = SAFETY_POLL_INTERVAL
-        await self.async_refresh()
-        return self.last_update_success and self.server_available
-
-    @callback
-    def _websocket_disconnected(self, error: PlexError | None) -> None:
-        if self._websocket_down_since is None:
-            LOGGER.debug(
-                "Notification websocket to %s closed: %s", self.client.url, error
-            )
-            self._websocket_down_since = dt_util.utcnow()
-            self.update_interval = FALLBACK_POLL_INTERVAL
-        if error is None or isinstance(error, PlexAuthenticationError):
-            # A clean close is followed at once by a reconnect, which resyncs.
-            return
-        if self._fallback_polling and (
-            isinstance(error, PlexChannelRefusedError) or not self.server_available
-        ):
-            # The 30 s polls run already; a refused channel (a proxy without
-            # websocket support) says nothing about Plex itself.
-            return
-        # Ask REST now: it tells whether Plex itself is gone, and it moves the polls to
-        # the 30 s cadence. The listener's backoff spaces these out.
-        self._fallback_polling = True
-        self.config_entry.async_create_background_task(
-            self.hass, self.async_refresh(), f"{DOMAIN} resync"
-        )
-
-    @property
-    def _issue_id(self) -> str:
-        return f"{ISSUE_WEBSOCKET}_{self.config_entry.entry_id}"
-
-    def _check_websocket_issue(self) -> None:
-        """Raise a repair issue when REST works but the websocket stays down."""
-        down_since = self._websocket_down_since
-        if down_since is None or dt_util.utcnow() - down_since < WEBSOCKET_REPAIR_AFTER:
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            self._issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_WEBSOCKET,
-            translation_placeholders={
-                "name": self.config_entry.title,
-                "url": self.client.url,
-                **channel_errors(self.listener.stats),
-            },
-        )
 
     # --- availability and listeners ----------------------------------------------
 

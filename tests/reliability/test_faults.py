@@ -122,7 +122,7 @@ async def test_silent_websocket_detected(
     heartbeat = 0.3
     mock_config_entry.add_to_hass(hass)
     with patch(
-        "custom_components.plex_activities.coordinator.NotificationListener",
+        "custom_components.plex_activities.websocket.NotificationListener",
         partial(NotificationListener, heartbeat=heartbeat),
     ):
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
