@@ -67,7 +67,6 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         self.tracker = ActivityTracker()
         self._libraries = Libraries(hass, entry, client)
         self.tracker.add_lifecycle_listener(self._libraries.lifecycle)
-        self.server_available = True
         self.websocket = WebsocketSupervisor(self)
 
     @property
@@ -114,11 +113,10 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         except PlexAuthenticationError as err:
             raise self._setup_error(err) from err
         except PlexError as err:
-            if self.data is None:  # the first refresh: setup is not ready
-                raise self._setup_error(err) from err
-            self._set_server_available(available=False, error=err)
-            return self.activities
-        self._set_server_available(available=True)
+            if self.data is not None:  # not the first refresh (setup is "not ready")
+                self._set_available(error=err)
+            raise self._setup_error(err) from err
+        self._set_available(error=None)
         if self._libraries.asked:
             self._libraries.async_request_refresh()
         else:  # the first resync: names before the first sensors are made
@@ -185,17 +183,25 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
 
     # --- availability and listeners ----------------------------------------------
 
-    def _set_server_available(
-        self, *, available: bool, error: PlexError | None = None
-    ) -> None:
-        if available == self.server_available:
+    def _set_available(self, *, error: PlexError | None) -> None:
+        """Log that Plex was lost (with the error) or is back, once per change.
+
+        The coordinator's own `last_update_success` is the one availability: entities
+        are unavailable while it is False. It is set here, before the refresh ends,
+        so the coordinator sees no change and logs none of its own lines (an error
+        when lost, "recovered" when back); ours are a warning and an info line.
+        """
+        available = error is None
+        if available == self.last_update_success:
             return
-        self.server_available = available
+        self.last_update_success = available
         if available:
             LOGGER.info("Plex server %s is available again", self.client.url)
         else:
             LOGGER.warning("Plex server %s is unavailable: %s", self.client.url, error)
             async_check_address(self.hass, self.config_entry)
+        # Now, not when the refresh ends: the entities are available again before the
+        # resync's starts and ends fire (an automation ignores those from unavailable).
         self.async_update_listeners()
 
     @callback

@@ -35,7 +35,7 @@ async def async_get_config_entry_diagnostics(
     return {
         "entry": async_redact_data(entry.as_dict(), TO_REDACT),
         "server": asdict(coordinator.server),
-        "server_available": coordinator.server_available,
+        "server_available": coordinator.last_update_success,
         "libraries": {
             key: {**asdict(section), "scanned_at": str(section.scanned_at)}
             for key, section in coordinator.libraries.items()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import override
-
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
@@ -13,7 +11,10 @@ from .coordinator import PlexActivitiesCoordinator
 
 
 class PlexActivitiesEntity(CoordinatorEntity[PlexActivitiesCoordinator]):
-    """An entity of one Plex server; unavailable while the server is unreachable."""
+    """An entity of one Plex server; unavailable while the server is unreachable.
+
+    Availability is the coordinator's: its last refresh failed while Plex is down.
+    """
 
     _attr_has_entity_name = True
 
@@ -32,9 +33,3 @@ class PlexActivitiesEntity(CoordinatorEntity[PlexActivitiesCoordinator]):
             configuration_url=f"{coordinator.client.url}/web",
             entry_type=DeviceEntryType.SERVICE,
         )
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Return whether the server can be reached."""
-        return super().available and self.coordinator.server_available

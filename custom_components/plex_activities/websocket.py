@@ -82,7 +82,7 @@ class WebsocketSupervisor:
         ir.async_delete_issue(coordinator.hass, DOMAIN, self.issue_id)
         coordinator.update_interval = SAFETY_POLL_INTERVAL
         await coordinator.async_refresh()
-        return coordinator.last_update_success and coordinator.server_available
+        return coordinator.last_update_success
 
     @callback
     def _disconnected(self, error: PlexError | None) -> None:
@@ -98,7 +98,7 @@ class WebsocketSupervisor:
             return
         if self._fallback_polling and (
             isinstance(error, PlexChannelRefusedError)
-            or not coordinator.server_available
+            or not coordinator.last_update_success
         ):
             # The fallback polls run already; a refused channel (a proxy without
             # websocket support) says nothing about Plex itself.

@@ -141,7 +141,7 @@ async def test_silent_websocket_detected(
     assert detected_after <= heartbeat * 1.5 + 0.25
     assert "keepalive" in (listener.stats.last_error or "")
     # REST still answers: Home Assistant keeps the entities available meanwhile.
-    assert mock_config_entry.runtime_data.server_available
+    assert mock_config_entry.runtime_data.last_update_success
 
     simulator.websocket_silent = False
     await wait_for(hass, lambda: listener.stats.connects >= 2, timeout=10)

@@ -197,7 +197,7 @@ async def test_unreachable_for_an_hour(
     # Memory stays flat: nothing accumulates per attempt.
     assert current - baseline < 128 * 1024
     assert peak - baseline < 1024 * 1024
-    assert coordinator.server_available is False
+    assert coordinator.last_update_success is False
 
 
 async def test_unload_during_backoff(
