@@ -84,7 +84,7 @@ async def test_snapshot_older_than_a_push_leaves_it_alone() -> None:
         [activity("ending"), activity("updating"), activity("idle")],
         tracker.push_mark,
     )
-    assert tracker.unsettled_pushes == 0
+    assert len(tracker._pushed) == 0
 
     fetched_at = tracker.push_mark
     snapshot = [activity("ending"), activity("updating", 5), activity("ghost")]
@@ -102,7 +102,7 @@ async def test_snapshot_older_than_a_push_leaves_it_alone() -> None:
         (Lifecycle.ENDED, "idle", 0),
         (Lifecycle.STARTED, "ghost", 0),
     ]
-    assert tracker.unsettled_pushes == 3  # not settled by an older snapshot
+    assert len(tracker._pushed) == 3  # not settled by an older snapshot
 
 
 async def test_end_now_counts_as_a_push() -> None:

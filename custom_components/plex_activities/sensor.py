@@ -16,7 +16,7 @@ from homeassistant.helpers import entity_registry as er
 
 from .activity_id import activity_entity_id, forget_entity, uuid_from_unique_id
 from .activity_sensor import PlexActivitySensor
-from .api.cooperative import yield_if_busy
+from .api import yield_if_busy
 from .const import DOMAIN, MAX_ACTIVITY_SENSORS
 from .summary_sensor import PlexActivitiesSummarySensor
 from .tracker import Lifecycle, TrackedActivity

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.util import dt as dt_util
 
-from .api import Activity, ActivityEvent, ActivityEventType
-from .api.cooperative import yield_if_busy
+from .api import Activity, ActivityEvent, ActivityEventType, yield_if_busy
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -59,11 +58,6 @@ class ActivityTracker:
     def push_mark(self) -> int:
         """Return how many pushes have been applied (take it before fetching a snapshot)."""
         return self._push_seq
-
-    @property
-    def unsettled_pushes(self) -> int:
-        """Return how many activities were pushed since the last snapshot was fetched."""
-        return len(self._pushed)
 
     # --- changes -----------------------------------------------------------------
 

@@ -17,12 +17,24 @@ from custom_components.plex_activities.api import (
     PlexInvalidResponseError,
     ServerInfo,
     SkippedFrameError,
-    parse_activities,
     parse_library_sections,
     parse_notification,
 )
+from custom_components.plex_activities.api.models import (
+    activity_entries,
+    parse_activity_entry,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
+
+
+def parse_activities(data: Any) -> list[Activity]:
+    """Parse `GET /activities` as `PlexClient.activities` does, without its slices."""
+    return [
+        activity
+        for entry in activity_entries(data)
+        if (activity := parse_activity_entry(entry)) is not None
+    ]
 
 
 def fixture_text(name: str) -> str:

@@ -1,6 +1,7 @@
 """Typed asyncio client for a Plex Media Server's activities (no Home Assistant imports)."""
 
 from .client import PlexClient
+from .cooperative import yield_if_busy
 from .exceptions import (
     PlexAuthenticationError,
     PlexChannelRefusedError,
@@ -20,7 +21,6 @@ from .models import (
     ActivityEventType,
     LibrarySection,
     ServerInfo,
-    parse_activities,
     parse_library_sections,
 )
 from .notifications import (
@@ -58,8 +58,8 @@ __all__ = [
     "SkippedFrameError",
     "StartedWork",
     "Transport",
-    "parse_activities",
     "parse_butler_tasks",
     "parse_library_sections",
     "parse_notification",
+    "yield_if_busy",
 ]

@@ -170,15 +170,6 @@ def parse_activity_entry(entry: Any) -> Activity | None:
         return None
 
 
-def parse_activities(data: Any) -> list[Activity]:
-    """Parse `GET /activities`; entries that are not activities are left out."""
-    return [
-        activity
-        for entry in activity_entries(data)
-        if (activity := parse_activity_entry(entry)) is not None
-    ]
-
-
 def parse_library_sections(data: Any) -> list[LibrarySection]:
     """Parse `GET /library/sections`; entries without a key are left out."""
     entries = _as_list(media_container(data).get("Directory"), "Directory")
