@@ -251,6 +251,15 @@ async def set_up_after_restart(
     hass: HomeAssistant, entry: MockConfigEntry, registered: list[str]
 ) -> None:
     """Set up the entry with the registry entries of these activities left from before."""
+    register_from_before(hass, entry, registered)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+def register_from_before(
+    hass: HomeAssistant, entry: MockConfigEntry, registered: list[str]
+) -> None:
+    """Leave registry entries of these activities, as from before a restart."""
     for uuid in registered:
         er.async_get(hass).async_get_or_create(
             "sensor",
@@ -258,8 +267,6 @@ async def set_up_after_restart(
             activity_unique_id(MACHINE_IDENTIFIER, uuid),
             config_entry=entry,
         )
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
 
 
 async def test_stale_registry_entries_removed_at_setup(
@@ -444,13 +451,7 @@ async def test_restart_entry_of_activity_ending_before_its_turn(
     mock_config_entry.add_to_hass(hass)
     staying = simulator.start_activity(title="Staying")
     ending = simulator.start_activity(title="Ending")
-    for uuid in (staying, ending):
-        entity_registry.async_get_or_create(
-            "sensor",
-            DOMAIN,
-            activity_unique_id(MACHINE_IDENTIFIER, uuid),
-            config_entry=mock_config_entry,
-        )
+    register_from_before(hass, mock_config_entry, [staying, ending])
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     entity_id = activity_entity_id(hass, ending)
     assert entity_id is not None  # running: its entry was kept at setup
