@@ -10,7 +10,6 @@ from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     ConfigEntryError,
     HomeAssistantError,
-    ServiceValidationError,
 )
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
@@ -21,8 +20,6 @@ from .api import (
     PlexClient,
     PlexError,
     PlexInvalidResponseError,
-    PlexNotCancellableError,
-    PlexNotFoundError,
     PlexSSLError,
     ServerInfo,
 )
@@ -35,6 +32,27 @@ if TYPE_CHECKING:
     from .api import LibrarySection, NotificationListener
 
 type PlexActivitiesConfigEntry = ConfigEntry[PlexActivitiesCoordinator]
+
+
+def update_error(err: PlexError, url: str) -> HomeAssistantError:
+    """Return the translated error of a failed setup or resync."""
+    placeholders = {"url": url, "error": str(err)}
+    if isinstance(err, PlexAuthenticationError):
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN,
+            translation_key="invalid_auth",
+            translation_placeholders=placeholders,
+        )
+    key = "cannot_connect"
+    if isinstance(err, PlexSSLError):
+        key = "ssl_error"
+    elif isinstance(err, PlexInvalidResponseError):
+        key = "invalid_response"
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
 
 
 class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]]):
@@ -96,7 +114,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         try:
             self.server = await self.client.server_info()
         except PlexError as err:
-            raise self._setup_error(err) from err
+            raise update_error(err, self.client.url) from err
         if self.server.machine_identifier != self.config_entry.unique_id:
             raise ConfigEntryError(
                 translation_domain=DOMAIN,
@@ -110,12 +128,11 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         fetched_at = self.tracker.push_mark
         try:
             activities = await self.client.activities()
-        except PlexAuthenticationError as err:
-            raise self._setup_error(err) from err
         except PlexError as err:
-            if self.data is not None:  # not the first refresh (setup is "not ready")
+            # An outage after setup (at setup: "not ready"; a rejected token: reauth).
+            if self.data is not None and not isinstance(err, PlexAuthenticationError):
                 self._set_available(error=err)
-            raise self._setup_error(err) from err
+            raise update_error(err, self.client.url) from err
         self._set_available(error=None)
         if self._libraries.asked:
             self._libraries.async_request_refresh()
@@ -124,64 +141,6 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         await self.tracker.async_apply_snapshot(activities, fetched_at)
         self.websocket.check_issue()
         return self.activities
-
-    def _setup_error(self, err: PlexError) -> HomeAssistantError:
-        placeholders = {"url": self.client.url, "error": str(err)}
-        if isinstance(err, PlexAuthenticationError):
-            return ConfigEntryAuthFailed(
-                translation_domain=DOMAIN,
-                translation_key="invalid_auth",
-                translation_placeholders=placeholders,
-            )
-        key = "cannot_connect"
-        if isinstance(err, PlexSSLError):
-            key = "ssl_error"
-        elif isinstance(err, PlexInvalidResponseError):
-            key = "invalid_response"
-        return UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key=key,
-            translation_placeholders=placeholders,
-        )
-
-    async def async_cancel(self, uuid: str) -> None:
-        """Cancel an activity, raising translated errors for the action."""
-        tracked = self.activities.get(uuid)
-        refused = "not_cancellable"  # what Plex or the activity says, unless it went
-        if tracked is None or tracked.activity.cancellable:
-            try:
-                await self.client.cancel_activity(uuid)
-            except PlexNotCancellableError:
-                pass
-            except PlexNotFoundError:
-                refused = "activity_not_found"
-            except PlexAuthenticationError as err:
-                self.config_entry.async_start_reauth(self.hass)
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN, translation_key="cancel_auth_failed"
-                ) from err
-            except PlexError as err:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="cancel_failed",
-                    translation_placeholders={"error": str(err)},
-                ) from err
-            else:
-                refused = ""
-            if refused != "not_cancellable":
-                # Over or gone: Plex confirms with an `ended` notification; don't wait.
-                self.tracker.end_now(uuid)
-        if refused:
-            title = tracked.activity.title if tracked else ""
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key=refused,
-                translation_placeholders={"title": title or uuid}
-                if refused == "not_cancellable"
-                else {"activity_id": uuid},
-            )
-
-    # --- availability and listeners ----------------------------------------------
 
     def _set_available(self, *, error: PlexError | None) -> None:
         """Log that Plex was lost (with the error) or is back, once per change.

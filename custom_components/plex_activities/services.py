@@ -15,6 +15,7 @@ from homeassistant.helpers.service import (
 import voluptuous as vol
 
 from .activity_id import uuid_from_unique_id
+from .cancel import async_cancel
 from .const import ATTR_ACTIVITY_ID, ATTR_CONFIG_ENTRY_ID, DOMAIN, SERVICE_CANCEL
 from .endings import cancelling
 
@@ -61,7 +62,7 @@ async def _async_cancel(call: ServiceCall) -> None:
         )
     for entry, uuid in targets:
         with cancelling(entry.runtime_data, uuid):
-            await entry.runtime_data.async_cancel(uuid)
+            await async_cancel(entry.runtime_data, uuid)
 
 
 def _target_of_entity(

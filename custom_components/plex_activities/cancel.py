@@ -1,0 +1,59 @@
+"""Cancelling an activity: Plex's answer becomes a translated error for the action."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .api import (
+    PlexAuthenticationError,
+    PlexError,
+    PlexNotCancellableError,
+    PlexNotFoundError,
+)
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from .coordinator import PlexActivitiesCoordinator
+
+
+async def async_cancel(coordinator: PlexActivitiesCoordinator, uuid: str) -> None:
+    """Cancel an activity, raising translated errors for the action."""
+    tracked = coordinator.activities.get(uuid)
+    refused = "not_cancellable"  # what Plex or the activity says, unless it went
+    if tracked is None or tracked.activity.cancellable:
+        try:
+            await coordinator.client.cancel_activity(uuid)
+        except PlexNotCancellableError:
+            pass
+        except PlexNotFoundError:
+            refused = "activity_not_found"
+        except PlexAuthenticationError as err:
+            coordinator.config_entry.async_start_reauth(coordinator.hass)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN, translation_key="cancel_auth_failed"
+            ) from err
+        except PlexError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="cancel_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        else:
+            refused = ""
+        if refused != "not_cancellable":
+            # Over or gone: Plex confirms with an `ended` notification; don't wait.
+            coordinator.tracker.end_now(uuid)
+    if refused:
+        title = tracked.activity.title if tracked else ""
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=refused,
+            translation_placeholders={"title": title or uuid}
+            if refused == "not_cancellable"
+            else {"activity_id": uuid},
+        )
+
+
+# --- availability and listeners ----------------------------------------------
