@@ -11,7 +11,7 @@ from custom_components.plex_activities.diagnostics import (
     async_get_config_entry_diagnostics,
 )
 from tests.const import TOKEN
-from tests.helpers import settle
+from tests.helpers import settle, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -33,6 +33,12 @@ async def test_diagnostics(
     snapshot: SnapshotAssertion,
 ) -> None:
     """Entry (token redacted), server, activities and listener state."""
+    # The resync after connecting lists the libraries again: the scan starts after it.
+    await wait_for(
+        hass,
+        lambda: [r.path for r in simulator.requests].count("/library/sections") >= 2,
+    )
+    await hass.async_block_till_done()
     simulator.start_activity(
         uuid="5b3f9c1e-0000-4000-8000-000000000001",
         title="Scanning Movies",

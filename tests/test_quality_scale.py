@@ -520,9 +520,8 @@ def _discovery_updates_address() -> None:
 
 @evidence("dynamic-devices")
 def _dynamic() -> None:
-    sensor = _text("sensor.py")
-    assert "async_add_entities" in sensor
-    assert "async_remove" in sensor
+    assert "async_add_entities" in _text("sensor.py")
+    assert "async_remove" in _text("activity_sensor.py")
 
 
 @evidence("entity-category", status="exempt")
