@@ -103,9 +103,23 @@ class _Routes:
                 content_type=sim.rest_failure_content_type or HTML_CONTENT_TYPE,
                 headers=PROTOCOL_HEADERS,
             )
-        if request_token(request) != sim.token:
-            return html_response(sim.auth_failure_status)
+        token = request_token(request)
+        if token != sim.token and (
+            status := self._not_owners_status(token, request.method, path)
+        ):
+            return html_response(status)
         return None
+
+    def _not_owners_status(
+        self, token: str | None, method: str, path: str
+    ) -> int | None:
+        """Return the status of a request without the owner's token; None lets it on."""
+        shared_users = self._sim.shared_users
+        if shared_users.user_of(token) is None:
+            return self._sim.auth_failure_status
+        if shared_users.allows(method, path):
+            return None
+        return shared_users.refusal_status
 
     async def identity(self, request: web.Request) -> web.Response:
         """``GET /identity``: who the server is (no token needed)."""
@@ -117,8 +131,14 @@ class _Routes:
 
     async def activities(self, request: web.Request) -> web.Response:
         """``GET /activities``: the running activities."""
+        user_id = self._sim.shared_users.user_of(request_token(request))
         return container_response(
-            request, activities_container(self._sim.activities.values())
+            request,
+            activities_container(
+                activity
+                for activity in self._sim.activities.values()
+                if self._sim.shared_users.sees(user_id, activity)
+            ),
         )
 
     async def cancel_activity(self, request: web.Request) -> web.Response:
@@ -127,6 +147,11 @@ class _Routes:
         activity = self._sim.activities.get(activity_uuid)
         if activity is None:
             return html_response(404)
+        shared_users = self._sim.shared_users
+        if not shared_users.sees(
+            shared_users.user_of(request_token(request)), activity
+        ):
+            return html_response(shared_users.refusal_status)
         if not activity["cancellable"]:
             return html_response(400)
         self._sim.end_activity(activity_uuid)

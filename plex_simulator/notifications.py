@@ -106,6 +106,8 @@ class Uncounted:
 
 
 type _QueueItem = str | bytes | Uncounted | _Close | _Stop
+# (token, notification type, entries) -> the entries that token's holder receives.
+type Audience = Callable[[str, str, list[dict[str, Any]]], list[dict[str, Any]]]
 
 
 class QueuedConnection:
@@ -253,8 +255,14 @@ class Connection(QueuedConnection):
 class NotificationHub:
     """All open notification connections (websockets and EventSource streams)."""
 
-    def __init__(self) -> None:
-        """Start with no connections."""
+    def __init__(self, *, audience: Audience | None = None) -> None:
+        """Start with no connections.
+
+        Args:
+            audience: Picks the entries of a notification that the holder of a
+                token receives (a shared user gets only its own activities).
+        """
+        self._audience = audience
         self._connections: list[QueuedConnection] = []
         self._finished: dict[QueuedConnection, asyncio.Event] = {}
         self._changed = asyncio.Event()
@@ -301,13 +309,18 @@ class NotificationHub:
         targets = [c for c in self._connections if c.filter.accepts(notification_type)]
         if not targets:
             return
-        # Rendered once per transport, not once per connection.
-        texts: dict[type[QueuedConnection], str] = {}
+        # Rendered once per transport (and audience), not once per connection.
+        texts: dict[tuple[type[QueuedConnection], str | None], str] = {}
         for connection in targets:
-            kind = type(connection)
-            if kind not in texts:
-                texts[kind] = connection.render(notification_type, child_key, entries)
-            connection.enqueue(texts[kind])
+            visible = entries
+            if self._audience is not None:
+                visible = self._audience(connection.token, notification_type, entries)
+                if visible is not entries and not visible:
+                    continue
+            key = (type(connection), None if visible is entries else connection.token)
+            if key not in texts:
+                texts[key] = connection.render(notification_type, child_key, visible)
+            connection.enqueue(texts[key])
 
     def send_raw(self, data: str | bytes) -> None:
         """Queue a raw frame on every connection, ignoring filters."""

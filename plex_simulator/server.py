@@ -13,6 +13,7 @@ from plex_simulator.eventsource import EventSourceSettings
 from plex_simulator.faults import RouteFaults
 from plex_simulator.library_ops import LibraryOperations
 from plex_simulator.notifications import NotificationHub
+from plex_simulator.shared_users import SharedUsers
 from plex_simulator.state import (
     DEFAULT_LIBRARIES,
     ActivityChanges,
@@ -65,6 +66,9 @@ class PlexSimulator:
         route_faults: Single paths slow or failing while the rest works
             (``route_faults.fail("/library/sections", 500)``,
             ``route_faults.set(path, PathFault(delay=1.0))``).
+        shared_users: The users the server is shared with, by token; each sees
+            and may cancel only its own activities (``shared_users.add(token,
+            user_id)``, ``shared_users.refusal_status``).
         requests: Every HTTP request received, oldest first.
     """
 
@@ -108,7 +112,8 @@ class PlexSimulator:
             DEFAULT_LIBRARIES if libraries is None else libraries
         )
         self._store = ActivityStore()
-        self._hub = NotificationHub()
+        self.shared_users = SharedUsers()
+        self._hub = NotificationHub(audience=self.shared_users.entries_for)
         self._runner: web.AppRunner | None = None
         self.latency: float = 0.0
         self.rest_failure_status: int | None = None
@@ -240,7 +245,10 @@ class PlexSimulator:
         """
         self._token = new_token
         self._hub.close_where(
-            lambda connection: connection.token != new_token,
+            lambda connection: (
+                connection.token != new_token
+                and self.shared_users.user_of(connection.token) is None
+            ),
             WSCloseCode.POLICY_VIOLATION,
         )
 
