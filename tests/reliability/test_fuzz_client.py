@@ -146,7 +146,9 @@ CALLS: dict[str, tuple[str, Any]] = {
 
 def expected_error(status: int, method: str) -> type[PlexError] | None:
     """Return the error a status must give, or None if the body decides."""
-    if status in TOKEN_REJECTED_STATUSES:  # 401, 403 and 498
+    # 401, 403 and 498; the activity list that tells a refused cancel from a rejected
+    # token gets the same answer here, so a refused DELETE is a rejected token too.
+    if status in TOKEN_REJECTED_STATUSES:
         return PlexAuthenticationError
     if status == 404:
         return PlexNotFoundError

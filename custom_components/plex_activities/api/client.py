@@ -20,6 +20,7 @@ from .exceptions import (
     PlexError,
     PlexEventSourceRefusedError,
     PlexInvalidResponseError,
+    PlexNotAllowedError,
     PlexNotCancellableError,
     PlexNotFoundError,
     PlexSSLError,
@@ -51,6 +52,9 @@ _WS_MAX_MSG_SIZE: Final = 16 * MAX_FRAME_BYTES
 # The statuses of a rejected token: 401 (wrong or revoked) and 403 as Plex answers them;
 # 498 is plex.tv's "token expired" for its expiring tokens, which Plex may use as well.
 TOKEN_REJECTED_STATUSES: Final = frozenset({401, 403, 498})
+TOKEN_EXPIRED_STATUS: Final = 498
+# What every user of a server may do, so a refusal of these is always the token's fault.
+_TOKEN_CHECKS: Final = frozenset({("GET", "/"), ("GET", "/activities")})
 
 
 class PlexClient(ServerOperations):
@@ -127,7 +131,9 @@ class PlexClient(ServerOperations):
     async def cancel_activity(self, uuid: str) -> None:
         """Cancel a running activity (`DELETE /activities/{uuid}`).
 
-        Raises PlexNotCancellableError (400) or PlexNotFoundError (404, e.g. it ended).
+        Raises PlexNotCancellableError (400), PlexNotFoundError (404, e.g. it ended)
+        or PlexNotAllowedError (someone else's activity on a server shared with the
+        user).
         """
         await self._request(
             "DELETE", f"/activities/{quote(uuid, safe='')}", expect_json=False
@@ -261,9 +267,7 @@ class PlexClient(ServerOperations):
             raise self._map_transport_error(err, what) from None
 
         if status in TOKEN_REJECTED_STATUSES:
-            raise PlexAuthenticationError(
-                f"{self._base} rejected the token ({what}: HTTP {status})"
-            )
+            raise await self._refusal(method, path, status)
         if status == 404:
             raise PlexNotFoundError(f"{what}: not found (HTTP 404)")
         if status == 400 and method == "DELETE":
@@ -275,6 +279,33 @@ class PlexClient(ServerOperations):
         if status >= 300:
             raise PlexInvalidResponseError(f"{what}: unexpected HTTP {status}")
         return Answer(status=status, activity_id=activity or None, body=body)
+
+    async def _refusal(self, method: str, path: str, status: int) -> PlexError:
+        """Tell a rejected token from a request its user may not make.
+
+        Plex answers both with 401 or 403: a wrong or revoked token, and a user who is
+        not the server's administrator asking for what only the administrator may do
+        (cancelling someone else's activity, scanning a library of a shared server).
+        A refusal of what every user may do (the server root, the activity list) or an
+        expired token (498) is the token's fault. Anything else is checked by listing
+        the activities once: a token that still lists them is fine, so the request
+        was not allowed; a revoked token fails that list too and is reported as such.
+        """
+        what = f"{method} {path}"
+        rejected = PlexAuthenticationError(
+            f"{self._base} rejected the token ({what}: HTTP {status})"
+        )
+        if status == TOKEN_EXPIRED_STATUS or (method, path) in _TOKEN_CHECKS:
+            return rejected
+        try:
+            await self._send("GET", "/activities")
+        except PlexAuthenticationError:
+            return rejected
+        except PlexError:
+            pass  # no answer either way: a mere refusal must not ask to sign in again
+        return PlexNotAllowedError(
+            f"{what}: not allowed for this token's user (HTTP {status})"
+        )
 
     def _map_transport_error(self, err: BaseException, what: str) -> PlexError:
         """Turn an aiohttp/OS error into ours, with a message free of secrets."""

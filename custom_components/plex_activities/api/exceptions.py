@@ -46,6 +46,14 @@ class PlexAuthenticationError(PlexError):
     """The token was rejected, revoked or expired (HTTP 401, 403 or 498)."""
 
 
+class PlexNotAllowedError(PlexError):
+    """The token is fine but its user may not do this (HTTP 401 or 403).
+
+    E.g. cancelling someone else's activity on a server shared with the user: Plex lets
+    a user who is not the server's administrator cancel only their own activities.
+    """
+
+
 class PlexNotFoundError(PlexError):
     """The requested object does not exist (HTTP 404), e.g. an activity that ended."""
 
