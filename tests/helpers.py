@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def config_entry_for(
-    simulator: PlexSimulator, *, verify_ssl: bool = True
+    simulator: PlexSimulator, *, verify_ssl: bool = True, token: str = TOKEN
 ) -> MockConfigEntry:
     """Return a config entry for the simulator, as the config flow would create it."""
     return MockConfigEntry(
@@ -32,7 +32,7 @@ def config_entry_for(
         unique_id=MACHINE_IDENTIFIER,
         data={
             CONF_URL: simulator.url,
-            CONF_TOKEN: TOKEN,
+            CONF_TOKEN: token,
             CONF_VERIFY_SSL: verify_ssl,
             CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
         },

@@ -9,6 +9,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from .api import (
     PlexAuthenticationError,
     PlexError,
+    PlexNotAllowedError,
     PlexNotCancellableError,
     PlexNotFoundError,
 )
@@ -29,6 +30,9 @@ async def async_cancel(coordinator: PlexActivitiesCoordinator, uuid: str) -> Non
             pass
         except PlexNotFoundError:
             refused = "activity_not_found"
+        except PlexNotAllowedError:
+            # Someone else's activity on a server shared with this account: no reauth.
+            refused = "cancel_not_allowed"
         except PlexAuthenticationError as err:
             coordinator.config_entry.async_start_reauth(coordinator.hass)
             raise HomeAssistantError(
@@ -42,7 +46,7 @@ async def async_cancel(coordinator: PlexActivitiesCoordinator, uuid: str) -> Non
             ) from err
         else:
             refused = ""
-        if refused != "not_cancellable":
+        if refused in ("", "activity_not_found"):
             # Over or gone: Plex confirms with an `ended` notification; don't wait.
             coordinator.tracker.end_now(uuid)
     if refused:
@@ -50,9 +54,9 @@ async def async_cancel(coordinator: PlexActivitiesCoordinator, uuid: str) -> Non
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key=refused,
-            translation_placeholders={"title": title or uuid}
-            if refused == "not_cancellable"
-            else {"activity_id": uuid},
+            translation_placeholders={"activity_id": uuid}
+            if refused == "activity_not_found"
+            else {"title": title or uuid},
         )
 
 

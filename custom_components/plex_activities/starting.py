@@ -20,6 +20,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from .api import (
     PlexAuthenticationError,
     PlexError,
+    PlexNotAllowedError,
     PlexNotFoundError,
 )
 from .const import DOMAIN, LOGGER
@@ -68,6 +69,9 @@ def translated_errors(
         yield
     except PlexNotFoundError as err:
         raise not_found from err
+    except PlexNotAllowedError as err:
+        # The owner's work, asked of a server shared with this account: no reauth.
+        raise translated(ServiceValidationError, "action_not_allowed") from err
     except PlexAuthenticationError as err:
         coordinator.config_entry.async_start_reauth(coordinator.hass)
         raise translated(HomeAssistantError, "action_auth_failed") from err
