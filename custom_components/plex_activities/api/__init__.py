@@ -16,6 +16,7 @@ from .exceptions import (
     PlexTimeoutError,
     PlexWebsocketRefusedError,
 )
+from .frames import SkippedFrameError, parse_notification
 from .models import (
     Activity,
     ActivityEvent,
@@ -24,14 +25,9 @@ from .models import (
     ServerInfo,
     parse_library_sections,
 )
-from .notifications import (
-    Backoff,
-    ListenerStats,
-    NotificationListener,
-    SkippedFrameError,
-    parse_notification,
-)
+from .notifications import ListenerStats, NotificationListener
 from .operations import ButlerTask, StartedWork, parse_butler_tasks
+from .reconnect import Backoff
 from .streams import Transport
 
 __all__ = [

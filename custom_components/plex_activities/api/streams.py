@@ -2,8 +2,8 @@
 
 Plex pushes notifications over a websocket or an EventSource (`text/event-stream`).
 Each transport here hides its own framing and keepalive behind `receive()`, which
-returns the next `Frame`; the listener (notifications.py) parses frames and owns the
-reconnect policy for both.
+returns the next `Frame`; the listener (notifications.py) hands frames to the parser
+(frames.py) and follows the reconnect policy (reconnect.py) for both.
 """
 
 from __future__ import annotations
