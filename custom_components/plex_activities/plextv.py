@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .api.account import PlexResource
-    from .api.models import ServerInfo
+    from .api.server import ServerInfo
 
 PRODUCT: Final = "Plex Activities for Home Assistant"
 

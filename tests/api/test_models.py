@@ -20,7 +20,7 @@ from custom_components.plex_activities.api import (
     parse_library_sections,
     parse_notification,
 )
-from custom_components.plex_activities.api.models import (
+from custom_components.plex_activities.api.activities import (
     activity_entries,
     parse_activity_entry,
 )

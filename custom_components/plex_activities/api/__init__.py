@@ -1,5 +1,6 @@
 """Typed asyncio client for a Plex Media Server's activities (no Home Assistant imports)."""
 
+from .activities import Activity, ActivityEvent, ActivityEventType
 from .client import PlexClient
 from .cooperative import yield_if_busy
 from .exceptions import (
@@ -17,17 +18,10 @@ from .exceptions import (
     PlexWebsocketRefusedError,
 )
 from .frames import SkippedFrameError, parse_notification
-from .models import (
-    Activity,
-    ActivityEvent,
-    ActivityEventType,
-    LibrarySection,
-    ServerInfo,
-    parse_library_sections,
-)
 from .notifications import ListenerStats, NotificationListener
 from .operations import ButlerTask, StartedWork, parse_butler_tasks
 from .reconnect import Backoff
+from .server import LibrarySection, ServerInfo, parse_library_sections
 from .streams import Transport
 
 __all__ = [

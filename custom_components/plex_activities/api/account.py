@@ -13,7 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from .exceptions import PlexInvalidResponseError
-from .models import as_bool, as_id, as_int, as_text
+from .fields import as_bool, as_id, as_int, as_text
 
 # plex.tv's documented default lifetime of a PIN; a strong PIN's own is not documented.
 DEFAULT_PIN_LIFETIME = 900

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import aiohttp
 from yarl import URL
 
+from .activities import Activity, activity_entries, parse_activity_entry
 from .cooperative import yield_if_busy
 from .exceptions import (
     PlexAuthenticationError,
@@ -28,15 +29,8 @@ from .exceptions import (
     PlexWebsocketRefusedError,
 )
 from .identification import plex_headers
-from .models import (
-    Activity,
-    LibrarySection,
-    ServerInfo,
-    activity_entries,
-    parse_activity_entry,
-    parse_library_sections,
-)
 from .operations import ACTIVITY_HEADER, Answer, ServerOperations
+from .server import LibrarySection, ServerInfo, parse_library_sections
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Mapping

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 import json
 from typing import Any
 
+from .activities import Activity, ActivityEvent, ActivityEventType
 from .client import MAX_FRAME_BYTES
 from .exceptions import PlexError
-from .models import Activity, ActivityEvent, ActivityEventType
 
 _EVENT_TYPES = {member.value: member for member in ActivityEventType}
 

@@ -17,8 +17,8 @@ from .streams import Transport, open_stream
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
+    from .activities import ActivityEvent
     from .client import PlexClient
-    from .models import ActivityEvent
     from .streams import NotificationStream
 
 

@@ -13,7 +13,7 @@ from typing import Any, Final, Protocol
 from urllib.parse import quote
 
 from .exceptions import PlexInvalidResponseError
-from .models import _as_bool, _as_id, _as_int, _as_list, _as_text
+from .fields import as_bool, as_id, as_int, as_list, as_text
 
 # "Activities are associated with HTTP replies via a special X-Plex-Activity header
 # which contains the UUID of the activity" (Plex's API documentation).
@@ -54,14 +54,14 @@ class ButlerTask:
     @classmethod
     def from_json(cls, data: Any) -> ButlerTask | None:
         """Build a task from a `ButlerTask` entry; None if it has no name."""
-        if not isinstance(data, Mapping) or (name := _as_id(data.get("name"))) is None:
+        if not isinstance(data, Mapping) or (name := as_id(data.get("name"))) is None:
             return None
         return cls(
             name=name,
-            title=_as_text(data.get("title")) or name,
-            description=_as_text(data.get("description")),
-            enabled=_as_bool(data.get("enabled")),
-            interval=_as_int(data.get("interval")),
+            title=as_text(data.get("title")) or name,
+            description=as_text(data.get("description")),
+            enabled=as_bool(data.get("enabled")),
+            interval=as_int(data.get("interval")),
         )
 
 
@@ -78,7 +78,7 @@ def parse_butler_tasks(data: Any) -> list[ButlerTask]:
         raise PlexInvalidResponseError("response has no ButlerTasks object")
     return [
         task
-        for entry in _as_list(container.get("ButlerTask"), "ButlerTask")
+        for entry in as_list(container.get("ButlerTask"), "ButlerTask")
         if (task := ButlerTask.from_json(entry)) is not None
     ]
 

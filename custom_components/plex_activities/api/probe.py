@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     import aiohttp
 
-    from .models import ServerInfo
+    from .server import ServerInfo
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
