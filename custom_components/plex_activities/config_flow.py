@@ -31,7 +31,7 @@ from .signin import SignInSteps
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from homeassistant.config_entries import ConfigFlowResult
+    from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 
     from .api import ServerInfo
 
@@ -77,19 +77,11 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
         """Ask for the server's address and token, and check them."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                url = normalize_url(user_input[CONF_URL])
-            except InvalidUrlError:
-                errors[CONF_URL] = "invalid_url"
-            else:
-                result, errors = await self._async_validate_and_finish(
-                    url,
-                    user_input[CONF_TOKEN],
-                    verify_ssl=user_input[CONF_VERIFY_SSL],
-                    client_identifier=self._client_identifier(),
-                )
-                if result is not None:
-                    return result
+            result, errors = await self._async_check_address(
+                user_input, user_input[CONF_TOKEN], self._client_identifier()
+            )
+            if result is not None:
+                return result
             # Keep what the user typed, except the token.
             user_input = {k: v for k, v in user_input.items() if k != CONF_TOKEN}
         return self.async_show_form(
@@ -102,11 +94,7 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
         self, entry_data: Mapping[str, Any]
     ) -> ConfigFlowResult:
         """Start renewing the token the server rejected: sign in, or type a token."""
-        return self.async_show_menu(
-            step_id="reauth",
-            menu_options=["signin", "reauth_confirm"],
-            description_placeholders={"name": self._get_reauth_entry().title},
-        )
+        return self._entry_menu("reauth", "reauth_confirm", self._get_reauth_entry())
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -125,11 +113,8 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change how to reach the server: sign in, or type the address."""
-        return self.async_show_menu(
-            step_id="reconfigure",
-            menu_options=["signin", "reconfigure_manual"],
-            description_placeholders={"name": self._get_reconfigure_entry().title},
-        )
+        entry = self._get_reconfigure_entry()
+        return self._entry_menu("reconfigure", "reconfigure_manual", entry)
 
     async def async_step_reconfigure_manual(
         self, user_input: dict[str, Any] | None = None
@@ -138,19 +123,11 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            try:
-                url = normalize_url(user_input[CONF_URL])
-            except InvalidUrlError:
-                errors[CONF_URL] = "invalid_url"
-            else:
-                result, errors = await self._async_validate_and_finish(
-                    url,
-                    entry.data[CONF_TOKEN],
-                    verify_ssl=user_input[CONF_VERIFY_SSL],
-                    client_identifier=entry.data[CONF_CLIENT_IDENTIFIER],
-                )
-                if result is not None:
-                    return result
+            result, errors = await self._async_check_address(
+                user_input, entry.data[CONF_TOKEN], entry.data[CONF_CLIENT_IDENTIFIER]
+            )
+            if result is not None:
+                return result
         return self.async_show_form(
             step_id="reconfigure_manual",
             data_schema=self.add_suggested_values_to_schema(
@@ -158,6 +135,33 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
             ),
             errors=errors,
             description_placeholders={"name": entry.title},
+        )
+
+    def _entry_menu(
+        self, step_id: str, manual_step: str, entry: ConfigEntry
+    ) -> ConfigFlowResult:
+        """Offer signing in with Plex or the manual step, for an existing entry."""
+        return self.async_show_menu(
+            step_id=step_id,
+            menu_options=["signin", manual_step],
+            description_placeholders={"name": entry.title},
+        )
+
+    async def _async_check_address(
+        self, user_input: dict[str, Any], token: str, client_identifier: str
+    ) -> tuple[ConfigFlowResult | None, dict[str, str]]:
+        """Check the typed address, then the server; finish, or return the form errors."""
+        errors: dict[str, str] = {}
+        try:
+            url = normalize_url(user_input[CONF_URL])
+        except InvalidUrlError:
+            errors[CONF_URL] = "invalid_url"
+            return None, errors
+        return await self._async_validate_and_finish(
+            url,
+            token,
+            verify_ssl=user_input[CONF_VERIFY_SSL],
+            client_identifier=client_identifier,
         )
 
     async def _async_validate_and_finish(
@@ -171,28 +175,16 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
             client_identifier=client_identifier,
             verify_ssl=verify_ssl,
         )
-        try:
-            info = await client.server_info()
-        except PlexSSLError:  # before PlexConnectionError, its base class
-            error = "ssl_error"
-        except PlexAuthenticationError:
-            error = "invalid_auth"
-        except PlexConnectionError, PlexInvalidResponseError, PlexNotFoundError:
-            # A 404 on `/` means the address leads to a web server that is not Plex.
-            error = "cannot_connect"
-        except Exception:  # noqa: BLE001 - logged with its traceback, shown as "unknown"
-            # The client's own messages never contain the token; neither does this one.
-            LOGGER.exception("Unexpected error while checking the Plex server %s", url)
-            error = "unknown"
-        else:
-            data = {
-                CONF_URL: url,
-                CONF_TOKEN: token,
-                CONF_VERIFY_SSL: verify_ssl,
-                CONF_CLIENT_IDENTIFIER: client_identifier,
-            }
-            return await self._async_finish(info, data), {}
-        return None, {"base": error}
+        info = await _async_server_info(client, url)
+        if isinstance(info, str):
+            return None, {"base": info}
+        data = {
+            CONF_URL: url,
+            CONF_TOKEN: token,
+            CONF_VERIFY_SSL: verify_ssl,
+            CONF_CLIENT_IDENTIFIER: client_identifier,
+        }
+        return await self._async_finish(info, data), {}
 
     async def _async_finish(
         self, info: ServerInfo, data: dict[str, Any]
@@ -207,3 +199,21 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
             return self.async_update_reload_and_abort(entry, data_updates=data)
         self._abort_if_unique_id_configured()
         return self.async_create_entry(title=info.friendly_name, data=data)
+
+
+async def _async_server_info(client: PlexClient, url: str) -> ServerInfo | str:
+    """Ask the server who it is; return its answer, or the form error to show."""
+    try:
+        return await client.server_info()
+    except PlexSSLError:  # before PlexConnectionError, its base class
+        error = "ssl_error"
+    except PlexAuthenticationError:
+        error = "invalid_auth"
+    except PlexConnectionError, PlexInvalidResponseError, PlexNotFoundError:
+        # A 404 on `/` means the address leads to a web server that is not Plex.
+        error = "cannot_connect"
+    except Exception:  # noqa: BLE001 - logged with its traceback, shown as "unknown"
+        # The client's own messages never contain the token; neither does this one.
+        LOGGER.exception("Unexpected error while checking the Plex server %s", url)
+        error = "unknown"
+    return error

@@ -30,6 +30,8 @@ from .flow_base import PlexFlowBase
 from .plextv import async_connect, plextv_client, server_token
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from homeassistant.config_entries import ConfigFlowResult
 
     from .api.account import PlexPin, PlexResource
@@ -73,20 +75,9 @@ class SignInSteps(PlexFlowBase):
 
     async def _async_wait_for_signin(self, client: PlexTvClient, pin: PlexPin) -> None:
         """Poll the PIN until it is claimed or expires, then resume the flow."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + pin.expires_in
-        while loop.time() < deadline:
-            await asyncio.sleep(PIN_POLL_INTERVAL)
-            try:
-                checked = await client.check_pin(pin)
-            except PlexNotFoundError:  # expired
-                break
-            except PlexError:  # plex.tv hiccup: keep trying until the PIN expires
-                continue
-            if checked.auth_token is not None:
-                self._account_token = checked.auth_token
-                self._signin_next = "signin_servers"
-                break
+        if (token := await _async_poll_pin(client, pin)) is not None:
+            self._account_token = token
+            self._signin_next = "signin_servers"
         with contextlib.suppress(UnknownFlow):  # the user closed the dialog
             await self.hass.config_entries.flow.async_configure(self.flow_id, {})
 
@@ -142,24 +133,9 @@ class SignInSteps(PlexFlowBase):
         assert self._servers is not None  # noqa: S101 - set before this step
         if user_input is not None:
             return await self._async_use_server(self._servers[user_input[CONF_SERVER]])
-        options = [
-            SelectOptionDict(
-                value=server.machine_identifier,
-                label=server.name
-                if server.owned
-                else f"{server.name} ({server.owner})",
-            )
-            for server in self._servers.values()
-        ]
-        # Home Assistant's probatio alias at run time; see config_flow.USER_SCHEMA.
-        schema: Any = vol.Schema(
-            {
-                vol.Required(CONF_SERVER): SelectSelector(
-                    SelectSelectorConfig(options=options)
-                )
-            }
+        return self.async_show_form(
+            step_id="select_server", data_schema=_server_schema(self._servers.values())
         )
-        return self.async_show_form(step_id="select_server", data_schema=schema)
 
     def _wanted_server(self) -> str | None:
         """Return the server this flow is about, if it is about one already."""
@@ -197,3 +173,39 @@ class SignInSteps(PlexFlowBase):
                 CONF_ACCOUNT_TOKEN: self._account_token,
             },
         )
+
+
+async def _async_poll_pin(client: PlexTvClient, pin: PlexPin) -> str | None:
+    """Poll the PIN until it is claimed (return its token) or expires (None)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + pin.expires_in
+    while loop.time() < deadline:
+        await asyncio.sleep(PIN_POLL_INTERVAL)
+        try:
+            checked = await client.check_pin(pin)
+        except PlexNotFoundError:  # expired
+            return None
+        except PlexError:  # plex.tv hiccup: keep trying until the PIN expires
+            continue
+        if checked.auth_token is not None:
+            return checked.auth_token
+    return None
+
+
+def _server_schema(servers: Iterable[PlexResource]) -> Any:
+    """Return the form choosing among servers (shared ones name their owner)."""
+    options = [
+        SelectOptionDict(
+            value=server.machine_identifier,
+            label=server.name if server.owned else f"{server.name} ({server.owner})",
+        )
+        for server in servers
+    ]
+    # Home Assistant's probatio alias at run time; see config_flow.USER_SCHEMA.
+    return vol.Schema(
+        {
+            vol.Required(CONF_SERVER): SelectSelector(
+                SelectSelectorConfig(options=options)
+            )
+        }
+    )
