@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import ATTR_ENTITY_ID
-from homeassistant.core import Context, HomeAssistant
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE
+from homeassistant.core import Context, Event, EventStateChangedData, HomeAssistant
 from homeassistant.exceptions import (
     HomeAssistantError,
     ServiceValidationError,
@@ -16,7 +16,7 @@ import pytest
 import voluptuous as vol
 
 from custom_components.plex_activities.const import DOMAIN, SERVICE_CANCEL
-from tests.helpers import activity_entity_id, settle
+from tests.helpers import activity_entity_id, settle, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.auth.models import User
@@ -159,6 +159,57 @@ async def test_unreachable(
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "cancel_failed"
     assert "HTTP 502" in str(err.value)
+
+
+async def test_cancel_while_the_server_is_unavailable(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """A cancel while Plex is marked unavailable ends the activity where automations see it.
+
+    Found by the chaos soak: with no notification channel up and the last poll failed,
+    the event entity is unavailable. A cancel that Plex then accepted ended the activity
+    at once, so its `ended` fired on the unavailable entity and reached no automation
+    (they ignore changes from unavailable). Without notifications, REST tells.
+    """
+    event_id = "event.plex_simulator_activity"
+    uuid = simulator.start_activity(title="Scanning Movies", cancellable=True)
+    await settle(hass, simulator)
+    entity_id = activity_entity_id(hass, uuid)
+    coordinator = init_integration.runtime_data
+    simulator.websocket_enabled = simulator.eventsource.enabled = False
+    simulator.rest_failure_status = 503
+    await simulator.drop_websockets()
+    await wait_for(hass, lambda: not coordinator.listener.stats.connected)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(event_id).state == STATE_UNAVAILABLE
+    simulator.rest_failure_status = None  # Plex answers again; no poll has noticed
+
+    seen: list[tuple[str, str | None, str | None]] = []
+
+    def record(event: Event[EventStateChangedData]) -> None:
+        old, new = event.data["old_state"], event.data["new_state"]
+        if new is not None and new.entity_id == event_id:
+            seen.append(
+                (old.state if old else "", new.attributes.get("event_type"), new.state)
+            )
+
+    unsubscribe = hass.bus.async_listen("state_changed", record)
+    await cancel(
+        hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
+    )
+    await hass.async_block_till_done()
+    unsubscribe()
+    state = hass.states.get(event_id)
+    assert state.state != STATE_UNAVAILABLE
+    assert (state.attributes["event_type"], state.attributes["uuid"]) == ("ended", uuid)
+    assert state.attributes["cancelled"] is True
+    # Fired once, on an available entity: an automation's trigger sees it.
+    ended = [(old, kind) for old, kind, _ in seen if kind == "ended"]
+    assert len(ended) == 1
+    assert ended[0][0] != STATE_UNAVAILABLE
+    assert hass.states.get(entity_id) is None
+    assert activity_entity_id(hass, uuid) is None
 
 
 async def test_bad_targets(

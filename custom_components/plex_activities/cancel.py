@@ -47,8 +47,7 @@ async def async_cancel(coordinator: PlexActivitiesCoordinator, uuid: str) -> Non
         else:
             refused = ""
         if refused in ("", "activity_not_found"):
-            # Over or gone: Plex confirms with an `ended` notification; don't wait.
-            coordinator.tracker.end_now(uuid)
+            await _async_show_ended(coordinator, uuid)
     if refused:
         title = tracked.activity.title if tracked else ""
         raise ServiceValidationError(
@@ -60,4 +59,13 @@ async def async_cancel(coordinator: PlexActivitiesCoordinator, uuid: str) -> Non
         )
 
 
-# --- availability and listeners ----------------------------------------------
+async def _async_show_ended(coordinator: PlexActivitiesCoordinator, uuid: str) -> None:
+    """Show that a cancelled (or already gone) activity is over."""
+    if coordinator.listener.stats.connected:
+        # Plex confirms with an `ended` notification; don't wait for it.
+        coordinator.tracker.end_now(uuid)
+        return
+    # No notification comes: REST tells. A resync that works makes the entities
+    # available before the `ended` fires; ending it here would fire it on an
+    # unavailable event entity, where no automation sees it.
+    await coordinator.async_refresh()
