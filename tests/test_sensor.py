@@ -6,8 +6,8 @@ import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from homeassistant.const import STATE_UNKNOWN
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNKNOWN
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from plex_simulator import PlexSimulator
 
 SUMMARY = "sensor.plex_simulator_activities"
+EVENT = "event.plex_simulator_activity"
 
 
 async def test_push_add_update_remove(
@@ -325,7 +326,7 @@ async def test_stale_snapshot_never_overrides_a_push(
     updating = simulator.start_activity(title="Scanning Music", progress=10)
     await settle(hass, simulator)
     # A poll fetches its snapshot...
-    fetched_at = coordinator.tracker.push_mark
+    fetched_at = coordinator.tracker.snapshot_stamp()
     snapshot = await coordinator.client.activities()
     # ...while pushes end one activity, update another and start a third...
     simulator.end_activity(ending)
@@ -343,6 +344,43 @@ async def test_stale_snapshot_never_overrides_a_push(
     await coordinator.async_refresh()
     assert set(coordinator.activities) == {updating, started}
     assert not coordinator.tracker._pushed  # every push settled
+
+
+async def test_older_resync_applied_last_never_revives(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Of two overlapping resyncs, the one requested first and answered last changes nothing.
+
+    Found by the chaos soak: the older answer brought back an activity the newer one
+    had ended, so automations saw `started` and `ended` twice.
+    """
+    coordinator = init_integration.runtime_data
+    uuid = simulator.start_activity(title="Scanning Movies", progress=10)
+    await settle(hass, simulator)
+    fired: list[tuple[str, str]] = []
+
+    def record(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.entity_id == EVENT and "uuid" in new.attributes:
+            fired.append((new.attributes["event_type"], new.attributes["uuid"]))
+
+    unsubscribe = hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    # A poll requests its snapshot while the activity still runs...
+    fetched_at = coordinator.tracker.snapshot_stamp()
+    snapshot = await coordinator.client.activities()
+    # ...it ends unnoticed (no notification) and a later resync is applied first...
+    simulator.set_activities_silently([])
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert activity_entity_id(hass, uuid) is None
+    # ...then the poll's older answer arrives.
+    await coordinator.tracker.async_apply_snapshot(snapshot, fetched_at)
+    await hass.async_block_till_done()
+    unsubscribe()
+    assert coordinator.activities == {}
+    assert activity_entity_id(hass, uuid) is None
+    assert hass.states.get(SUMMARY).state == "0"
+    assert fired == [("ended", uuid)]
 
 
 def listed_uuids(hass: HomeAssistant) -> list[str]:

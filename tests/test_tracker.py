@@ -82,11 +82,11 @@ async def test_snapshot_older_than_a_push_leaves_it_alone() -> None:
         push(tracker, ActivityEventType.STARTED, uuid)
     await tracker.async_apply_snapshot(
         [activity("ending"), activity("updating"), activity("idle")],
-        tracker.push_mark,
+        tracker.snapshot_stamp(),
     )
     assert len(tracker._pushed) == 0
 
-    fetched_at = tracker.push_mark
+    fetched_at = tracker.snapshot_stamp()
     snapshot = [activity("ending"), activity("updating", 5), activity("ghost")]
     push(tracker, ActivityEventType.ENDED, "ending")
     push(tracker, ActivityEventType.UPDATED, "updating", 60)
@@ -109,21 +109,47 @@ async def test_end_now_counts_as_a_push() -> None:
     """An activity ended here (cancelled) is not revived by a snapshot in flight."""
     tracker = ActivityTracker()
     push(tracker, ActivityEventType.STARTED, "a")
-    fetched_at = tracker.push_mark
+    fetched_at = tracker.snapshot_stamp()
     tracker.end_now("a")
     await tracker.async_apply_snapshot([activity("a")], fetched_at)
     assert tracker.activities == {}
+
+
+async def test_overlapping_snapshots_applied_out_of_order() -> None:
+    """A snapshot requested before another one that was applied first changes nothing.
+
+    Found by the chaos soak: two resyncs overlap (a poll and a reconnect's), the later
+    request is answered first and ends "a"; the earlier answer, which still lists "a",
+    brought it back (`started` twice). The same for "b", ended by a push the later
+    snapshot settled (it dropped the push's mark).
+    """
+    tracker = ActivityTracker()
+    await tracker.async_apply_snapshot(
+        [activity("a"), activity("b")], tracker.snapshot_stamp()
+    )
+    earlier = tracker.snapshot_stamp()  # "a" and "b" still run when it is answered
+    push(tracker, ActivityEventType.ENDED, "b")
+    later = tracker.snapshot_stamp()  # "a" has ended on Plex meanwhile
+    heard = Heard(tracker)
+    await tracker.async_apply_snapshot([activity("c")], later)
+    await tracker.async_apply_snapshot([activity("a", 5), activity("b", 5)], earlier)
+    assert list(tracker.activities) == ["c"]
+    assert heard.lifecycle == [(Lifecycle.ENDED, "a", 0), (Lifecycle.STARTED, "c", 0)]
+    assert heard.updates == 0
+    # A snapshot requested after the late one applies as usual.
+    await tracker.async_apply_snapshot([activity("d")], tracker.snapshot_stamp())
+    assert list(tracker.activities) == ["d"]
 
 
 async def test_big_snapshot_applies_everything() -> None:
     """A snapshot ending and starting hundreds of activities applies them all, in order."""
     tracker = ActivityTracker()
     await tracker.async_apply_snapshot(
-        [activity(f"old-{i}") for i in range(300)], tracker.push_mark
+        [activity(f"old-{i}") for i in range(300)], tracker.snapshot_stamp()
     )
     new = [activity(f"new-{i}") for i in range(300)]
     heard = Heard(tracker)
-    await tracker.async_apply_snapshot(new, tracker.push_mark)
+    await tracker.async_apply_snapshot(new, tracker.snapshot_stamp())
     assert list(tracker.activities) == [a.uuid for a in new]
     assert [u for k, u, _ in heard.lifecycle if k is Lifecycle.ENDED] == [
         f"old-{i}" for i in range(300)

@@ -125,7 +125,7 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
     @override
     async def _async_update_data(self) -> dict[str, TrackedActivity]:
         """Resync the activities over REST."""
-        fetched_at = self.tracker.push_mark
+        fetched_at = self.tracker.snapshot_stamp()
         try:
             activities = await self.client.activities()
         except PlexError as err:

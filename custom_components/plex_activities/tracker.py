@@ -38,10 +38,12 @@ type LifecycleListener = Callable[[Lifecycle, TrackedActivity], None]
 class ActivityTracker:
     """The running activities of one server, oldest first, and their listeners.
 
-    Pushes (websocket events) are applied as they come and numbered: a REST snapshot
-    remembers how many had been applied when it was fetched (`push_mark`), and when it
-    is applied later it leaves alone every activity pushed since, because the push is
-    newer. Listeners hear per activity, so one change writes one entity at most, and a
+    Pushes (notifications) are applied as they come and numbered; a REST snapshot is
+    stamped from the same sequence when its request starts (`snapshot_stamp`). Applied
+    later, it leaves alone every activity pushed since, because the push is newer, and
+    a snapshot older than one applied already is dropped whole: resyncs overlap, and
+    the older answer must not bring back what the newer one (or a push it settled)
+    ended. Listeners hear per activity, so one change writes one entity at most, and a
     change that changes nothing is not heard at all.
     """
 
@@ -51,13 +53,14 @@ class ActivityTracker:
         self._activity_listeners: dict[str, list[CALLBACK_TYPE]] = {}
         self._lifecycle_listeners: list[LifecycleListener] = []
         self._any_update_listeners: list[CALLBACK_TYPE] = []
-        self._push_seq = 0
+        self._seq = 0
         self._pushed: dict[str, int] = {}
+        self._applied_stamp = 0
 
-    @property
-    def push_mark(self) -> int:
-        """Return how many pushes have been applied (take it before fetching a snapshot)."""
-        return self._push_seq
+    def snapshot_stamp(self) -> int:
+        """Return the stamp of a snapshot whose request starts now."""
+        self._seq += 1
+        return self._seq
 
     # --- changes -----------------------------------------------------------------
 
@@ -80,12 +83,16 @@ class ActivityTracker:
     async def async_apply_snapshot(
         self, activities: list[Activity], fetched_at: int
     ) -> None:
-        """Apply a REST snapshot fetched when `push_mark` was `fetched_at`.
+        """Apply a REST snapshot whose request got the stamp `fetched_at`.
 
         Activities pushed since then keep their pushed state: the snapshot is older.
+        A snapshot requested before the last one applied changes nothing.
         Each started or ended activity is heard by entities, so a big snapshot (after an
         outage) yields to the event loop every few milliseconds.
         """
+        if fetched_at < self._applied_stamp:
+            return
+        self._applied_stamp = fetched_at
         pushed = self._pushed
 
         def newer(uuid: str) -> bool:
@@ -109,8 +116,8 @@ class ActivityTracker:
 
     def _mark_pushed(self, uuid: str) -> None:
         """Note that this activity's state is newer than any snapshot in flight."""
-        self._push_seq += 1
-        self._pushed[uuid] = self._push_seq
+        self._seq += 1
+        self._pushed[uuid] = self._seq
 
     def _upsert(self, activity: Activity) -> None:
         tracked = self.activities.get(activity.uuid)
