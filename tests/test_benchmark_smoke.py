@@ -25,6 +25,16 @@ async def test_benchmark_smoke(
     assert results.fanout["writes_per_changing_frame"] == 1
     assert results.fanout["writes_per_unchanged_frame"] == 0
     assert results.cpu["total_us_per_frame"] > 0
+    # The references each timing is judged against are measured in the same run.
+    assert results.reference["state_write_us"] > 0
+    assert results.reference["frame_parse_us"] > 0
+    assert all(r["bare_median_ms"] > 0 for r in results.latency)
+    assert all(r["median_over_bare"] > 0 for r in results.latency)
+    assert results.cpu["state_write_us"] > 0
+    # The integration does more per notification than a client that only reads it.
+    assert results.cpu["integration_in_state_writes"] > 0
+    assert results.churn["lifecycle_in_state_writes"] > 0
+    assert results.startup["per_activity_in_state_writes"] > 0
     assert results.polling["poll_staleness_mean_s"] > 0
     assert results.churn["leaked_registry_entries"] == 0
     assert results.churn["leaked_states"] == 0
