@@ -38,6 +38,30 @@ def shape(value: Any) -> Any:
     return type(value).__name__
 
 
+async def handshake_refused(
+    session: aiohttp.ClientSession, sim: PlexSimulator, token: str
+) -> int:
+    """Open the notification websocket with ``token``, expect a refusal; return its status."""
+    try:
+        websocket = await session.ws_connect(
+            sim.url + WS_PATH, params={"X-Plex-Token": token}
+        )
+    except aiohttp.WSServerHandshakeError as err:
+        return err.status
+    await websocket.close()
+    raise AssertionError("the websocket handshake was accepted")
+
+
+async def activities_answer(
+    session: aiohttp.ClientSession, sim: PlexSimulator, token: str
+) -> tuple[int, str]:
+    """Return the status and content type of ``GET /activities`` with ``token``."""
+    async with session.get(
+        f"{sim.url}/activities", headers={"X-Plex-Token": token}
+    ) as response:
+        return response.status, response.content_type
+
+
 async def connect(
     session: aiohttp.ClientSession,
     sim: PlexSimulator,

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 import pytest
 
-from .helpers import TOKEN, WS_PATH, connect, load_json, receive_json, shape
+from .helpers import (
+    TOKEN,
+    WS_PATH,
+    activities_answer,
+    connect,
+    handshake_refused,
+    load_json,
+    receive_json,
+    shape,
+)
 
 if TYPE_CHECKING:
     from plex_simulator import PlexSimulator
@@ -274,14 +283,9 @@ async def test_websocket_disabled(
 ) -> None:
     """With websockets disabled the path answers 404 (a proxy without upgrades)."""
     sim.websocket_enabled = False
-    with pytest.raises(aiohttp.WSServerHandshakeError) as err:
-        await session.ws_connect(sim.url + WS_PATH, params={"X-Plex-Token": TOKEN})
-    assert err.value.status == 404
+    assert await handshake_refused(session, sim, TOKEN) == 404
     # The REST routes are unaffected.
-    async with session.get(
-        f"{sim.url}/activities", headers={"X-Plex-Token": TOKEN}
-    ) as response:
-        assert response.status == 200
+    assert (await activities_answer(session, sim, TOKEN))[0] == 200
 
 
 async def test_pings_answered(
@@ -321,9 +325,7 @@ async def test_revoke_token_closes_sockets(
     message = await old.receive(timeout=2.0)
     assert message.type is aiohttp.WSMsgType.CLOSE
     assert message.data == aiohttp.WSCloseCode.POLICY_VIOLATION
-    with pytest.raises(aiohttp.WSServerHandshakeError) as err:
-        await session.ws_connect(sim.url + WS_PATH, params={"X-Plex-Token": TOKEN})
-    assert err.value.status == 401
+    assert await handshake_refused(session, sim, TOKEN) == 401
     new = await connect(session, sim, token="fresh")
     # Assigning the attribute revokes as well; a socket with the kept token stays.
     sim.token = "fresh"
@@ -331,14 +333,8 @@ async def test_revoke_token_closes_sockets(
     assert activity_entry(await receive_json(new))["event"] == "started"
     sim.token = "newest"
     assert (await new.receive(timeout=2.0)).type is aiohttp.WSMsgType.CLOSE
-    async with session.get(
-        f"{sim.url}/activities", headers={"X-Plex-Token": "fresh"}
-    ) as response:
-        assert response.status == 401
-    async with session.get(
-        f"{sim.url}/activities", headers={"X-Plex-Token": "newest"}
-    ) as response:
-        assert response.status == 200
+    assert (await activities_answer(session, sim, "fresh"))[0] == 401
+    assert (await activities_answer(session, sim, "newest"))[0] == 200
 
 
 @pytest.mark.parametrize("status", [403, 498])
@@ -347,18 +343,9 @@ async def test_expired_token_status(
 ) -> None:
     """`auth_failure_status` replaces the 401 of a wrong token, on REST and upgrades."""
     sim.auth_failure_status = status
-    with pytest.raises(aiohttp.WSServerHandshakeError) as err:
-        await session.ws_connect(sim.url + WS_PATH, params={"X-Plex-Token": "old"})
-    assert err.value.status == status
-    async with session.get(
-        f"{sim.url}/activities", headers={"X-Plex-Token": "old"}
-    ) as response:
-        assert response.status == status
-        assert response.content_type == "text/html"
-    async with session.get(
-        f"{sim.url}/activities", headers={"X-Plex-Token": TOKEN}
-    ) as response:
-        assert response.status == 200
+    assert await handshake_refused(session, sim, "old") == status
+    assert await activities_answer(session, sim, "old") == (status, "text/html")
+    assert (await activities_answer(session, sim, TOKEN))[0] == 200
 
 
 async def test_pings_counted_and_pong_delayed(
