@@ -54,6 +54,24 @@ def registered_uuids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
     ]
 
 
+def activity_sensor_ids(hass: HomeAssistant) -> set[str]:
+    """Return the sensors of the state machine that show an activity (with a uuid)."""
+    return {
+        state.entity_id
+        for state in hass.states.async_all("sensor")
+        if "uuid" in state.attributes
+    }
+
+
+def without_library_entities(entries: list[er.RegistryEntry]) -> list[str]:
+    """Return the entity ids of registry entries, leaving out libraries' and tasks'."""
+    return sorted(
+        e.entity_id
+        for e in entries
+        if "_library_" not in e.unique_id and "_butler_" not in e.unique_id
+    )
+
+
 def frames_applied(hass: HomeAssistant, simulator: PlexSimulator) -> bool:
     """Return whether the listener has read every frame written to its socket."""
     entries = hass.config_entries.async_loaded_entries(DOMAIN)

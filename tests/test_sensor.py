@@ -16,7 +16,13 @@ from custom_components.plex_activities import sensor as sensor_module
 from custom_components.plex_activities.activity_id import activity_unique_id
 from custom_components.plex_activities.const import DOMAIN
 from tests.const import MACHINE_IDENTIFIER
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.helpers import (
+    activity_entity_id,
+    activity_sensor_ids,
+    settle,
+    wait_for,
+    without_library_entities,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -307,11 +313,11 @@ async def test_thousand_lifecycles_leave_no_trace(
     entries = er.async_entries_for_config_entry(
         entity_registry, init_integration.entry_id
     )
-    assert sorted(e.entity_id for e in entries) == [
+    assert without_library_entities(entries) == [
         "event.plex_simulator_activity",
         SUMMARY,
     ]
-    assert sorted(hass.states.async_entity_ids("sensor")) == [SUMMARY]
+    assert activity_sensor_ids(hass) == set()
     assert init_integration.runtime_data.activities == {}
     # Not even the registry's tombstones of removed entities remain.
     assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
@@ -406,7 +412,7 @@ async def test_sensors_capped_oldest_first(
         return [uuid for uuid in uuids if activity_entity_id(hass, uuid) is not None]
 
     assert with_sensor() == uuids[:3]
-    assert len(hass.states.async_entity_ids("sensor")) == 3 + 1
+    assert len(activity_sensor_ids(hass)) == 3
     assert hass.states.get(SUMMARY).state == "5"
     assert listed_uuids(hass) == uuids[:3]
 
@@ -424,7 +430,7 @@ async def test_sensors_capped_oldest_first(
     assert with_sensor() == expected
     assert hass.states.get(activity_entity_id(hass, uuids[4])).state == "42"
     assert listed_uuids(hass) == expected
-    assert len(hass.states.async_entity_ids("sensor")) == 3 + 1
+    assert len(activity_sensor_ids(hass)) == 3
 
     # Every activity still counts and can be cancelled, with a sensor or not.
     simulator.start_activity(uuid="late", title="Late", cancellable=True)

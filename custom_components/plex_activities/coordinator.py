@@ -178,6 +178,11 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         return self.tracker.add_lifecycle_listener(listener)
 
     @callback
+    def async_request_library_refresh(self) -> None:
+        """List the libraries again soon (a scan ended: its `scannedAt` changed)."""
+        self._libraries.async_request_refresh()
+
+    @callback
     def async_add_library_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
         """Call `listener` when the libraries or their fields change."""
         return self._libraries.add_listener(listener)

@@ -10,6 +10,21 @@ from .const import DOMAIN
 from .coordinator import PlexActivitiesCoordinator
 
 
+def server_device_info(coordinator: PlexActivitiesCoordinator) -> DeviceInfo:
+    """Return the device of the Plex server."""
+    server = coordinator.server
+    return DeviceInfo(
+        identifiers={(DOMAIN, server.machine_identifier)},
+        name=server.friendly_name,
+        manufacturer="Plex",
+        model="Plex Media Server",
+        model_id=server.platform or None,
+        sw_version=server.version or None,
+        configuration_url=f"{coordinator.client.url}/web",
+        entry_type=DeviceEntryType.SERVICE,
+    )
+
+
 class PlexActivitiesEntity(CoordinatorEntity[PlexActivitiesCoordinator]):
     """An entity of one Plex server; unavailable while the server is unreachable.
 
@@ -23,13 +38,4 @@ class PlexActivitiesEntity(CoordinatorEntity[PlexActivitiesCoordinator]):
         super().__init__(coordinator)
         server = coordinator.server
         self._attr_unique_id = entity_unique_id(server.machine_identifier, key)
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, server.machine_identifier)},
-            name=server.friendly_name,
-            manufacturer="Plex",
-            model="Plex Media Server",
-            model_id=server.platform or None,
-            sw_version=server.version or None,
-            configuration_url=f"{coordinator.client.url}/web",
-            entry_type=DeviceEntryType.SERVICE,
-        )
+        self._attr_device_info = server_device_info(coordinator)

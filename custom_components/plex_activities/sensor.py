@@ -18,6 +18,7 @@ from .activity_id import activity_entity_id, forget_entity, uuid_from_unique_id
 from .activity_sensor import PlexActivitySensor
 from .api import yield_if_busy
 from .const import DOMAIN, MAX_ACTIVITY_SENSORS
+from .library_sensor import async_setup_library_sensors
 from .summary_sensor import PlexActivitiesSummarySensor
 from .tracker import Lifecycle, TrackedActivity
 
@@ -63,6 +64,7 @@ async def async_setup_entry(
         [PlexActivitiesSummarySensor(coordinator, listed=MAX_ACTIVITY_SENSORS)]
     )
     adder.schedule()
+    async_setup_library_sensors(hass, entry, async_add_entities)
 
 
 class _ActivitySensorAdder:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from tests.helpers import activity_entity_id, registered_uuids
+from tests.helpers import activity_entity_id, activity_sensor_ids, registered_uuids
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -25,11 +25,7 @@ def assert_mirrors_server(
     server = simulator.activities
     assert sorted(registered_uuids(hass, entry)) == sorted(server)  # no ghost, no twin
     assert set(entry.runtime_data.activities) == set(server)
-    activity_states = {
-        state.entity_id
-        for state in hass.states.async_all("sensor")
-        if state.entity_id != SUMMARY
-    }
+    activity_states = activity_sensor_ids(hass)
     assert activity_states == {activity_entity_id(hass, uuid) for uuid in server}
     for uuid, activity in server.items():
         state = hass.states.get(activity_entity_id(hass, uuid))

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from custom_components.plex_activities.const import MAX_ACTIVITY_SENSORS
-from tests.helpers import activity_entity_id, registered_uuids, settle, wait_for
+from tests.helpers import (
+    activity_entity_id,
+    activity_sensor_ids,
+    registered_uuids,
+    settle,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -70,7 +76,7 @@ async def test_burst_resync(
     assert set(coordinator.activities) == set(simulator.activities)
     oldest = list(simulator.activities)[:MAX_ACTIVITY_SENSORS]
     assert activity_uuids(hass, init_integration) == set(oldest)
-    assert len(hass.states.async_entity_ids("sensor")) == MAX_ACTIVITY_SENSORS + 1
+    assert len(activity_sensor_ids(hass)) == MAX_ACTIVITY_SENSORS
     summary = hass.states.get(SUMMARY)
     assert summary.state == str(COUNT)
     assert [a["uuid"] for a in summary.attributes["activities"]] == oldest
