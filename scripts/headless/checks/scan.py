@@ -1,5 +1,6 @@
-"""Starting work from Home Assistant: scan_library's answer.
+"""Starting work from Home Assistant: a library's Scan button and scan_library's answer.
 
+Pressing a library's Scan button must make a sensor for that scan appear, and
 ``plex_activities.scan_library`` with ``return_response`` must return the uuid of the
 activity that then appears and ends.
 """
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from headless.context import CheckContext
     from headless.ha_client import HomeAssistantClient
 
+SCAN_TYPE = "library.update.section"
+
 
 async def _entry(ha: HomeAssistantClient) -> dict[str, Any]:
     """Return the integration's config entry."""
@@ -22,11 +25,75 @@ async def _entry(ha: HomeAssistantClient) -> dict[str, Any]:
     return next(e for e in entries if e["domain"] == DOMAIN)
 
 
+async def _idle_libraries(ha: HomeAssistantClient) -> dict[str, str]:
+    """Return the libraries not scanning now: name -> Scanning sensor's entity id."""
+    server = (await _entry(ha))["title"]
+    entities = set(await ha.integration_entities())
+    states = await ha.states()
+    scanning = {
+        state["attributes"].get("library")
+        for state in (await activity_sensors(ha)).values()
+        if state["attributes"].get("activity_type") == SCAN_TYPE
+    }
+    idle: dict[str, str] = {}
+    for entity_id in sorted(entities):
+        state = states.get(entity_id)
+        if not entity_id.startswith("binary_sensor.") or state is None:
+            continue
+        # "Plex Simulator Movies Scanning": the library's device, then the entity.
+        name = state["attributes"].get("friendly_name", "")
+        library = name.removeprefix(f"{server} ").removesuffix(" Scanning")
+        if state["state"] == "off" and library not in scanning:
+            idle[library] = entity_id
+    return idle
+
+
+async def _new_scan_sensor(
+    ha: HomeAssistantClient, library: str, known: set[str]
+) -> str | None:
+    """Return a scan sensor of ``library`` whose activity is not among ``known``."""
+    for entity_id, state in (await activity_sensors(ha)).items():
+        attributes = state["attributes"]
+        if (
+            attributes.get("activity_type") == SCAN_TYPE
+            and attributes.get("library") == library
+            and attributes["uuid"] not in known
+        ):
+            return entity_id
+    return None
+
+
+async def press_scan_button(ctx: CheckContext) -> None:
+    """Press an idle library's Scan button; a sensor for its scan must appear."""
+    ha = ctx.ha
+    idle = await wait_for("an idle library", lambda: _idle_libraries(ha))
+    library, scanning_sensor = next(iter(idle.items()))
+    button = (
+        "button."
+        + scanning_sensor.removeprefix("binary_sensor.").removesuffix("_scanning")
+        + "_scan"
+    )
+    if button not in await ha.integration_entities():
+        raise CheckError(f"{library} has no Scan button {button}")
+    known = {s["attributes"]["uuid"] for s in (await activity_sensors(ha)).values()}
+    await ha.request(
+        "POST", "/api/services/button/press", json_body={"entity_id": button}
+    )
+    log(f"pressed {button}")
+    sensor = await wait_for(
+        f"a sensor for the scan of {library}",
+        lambda: _new_scan_sensor(ha, library, known),
+        timeout=30,
+        interval=0.5,
+    )
+    log(f"{button} started the scan {sensor}")
+
+
 async def scan_library_action(ctx: CheckContext) -> None:
     """Call scan_library with a response; its uuid must appear as a sensor, then end."""
     ha = ctx.ha
-    # The demo's libraries; a scan already running there is joined (Plex merges them).
-    library = "Music"
+    idle = await wait_for("an idle library", lambda: _idle_libraries(ha))
+    library = next(iter(idle))
     entry_id = (await _entry(ha))["entry_id"]
     _, body = await ha.request(
         "POST",
@@ -56,5 +123,6 @@ async def scan_library_action(ctx: CheckContext) -> None:
 
 
 async def start_and_follow_scans(ctx: CheckContext) -> None:
-    """Scan with the action and follow that scan to its end."""
+    """Press a Scan button, then scan with the action and follow that scan to its end."""
+    await press_scan_button(ctx)
     await scan_library_action(ctx)
