@@ -28,12 +28,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a Scanning sensor for each library, now and as libraries appear."""
-    async_setup_library_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator, library: [PlexScanningSensor(coordinator, library)],
-    )
+    async_setup_library_entities(hass, entry, async_add_entities, PlexScanningSensor)
 
 
 class PlexScanningSensor(PlexLibraryEntity, BinarySensorEntity):

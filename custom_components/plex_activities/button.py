@@ -7,6 +7,7 @@ maintenance (except installing updates). Emptying a library's trash is no button
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Final, override
 
 from homeassistant.components.button import ButtonEntity
@@ -50,9 +51,7 @@ async def async_setup_entry(
         hass,
         entry,
         async_add_entities,
-        lambda coordinator, library: [
-            PlexLibraryButton(coordinator, library, key) for key in LIBRARY_BUTTONS
-        ],
+        *(partial(PlexLibraryButton, key=key) for key in LIBRARY_BUTTONS),
     )
     async_setup_butler_buttons(hass, entry, async_add_entities)
 

@@ -7,7 +7,7 @@ library that disappeared while Home Assistant was not running is removed at setu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, override
 
 from homeassistant.core import HomeAssistant, callback
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 LIBRARY_KEY_PREFIX: Final = "library_"
 
-type LibraryEntitiesFactory = Callable[
-    [PlexActivitiesCoordinator, LibrarySection], Iterable[Entity]
+type LibraryEntityFactory = Callable[
+    [PlexActivitiesCoordinator, LibrarySection], Entity
 ]
 
 
@@ -104,9 +104,9 @@ def async_setup_library_entities(
     hass: HomeAssistant,
     entry: PlexActivitiesConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
-    build: LibraryEntitiesFactory,
+    *builders: LibraryEntityFactory,
 ) -> None:
-    """Add the entities `build` makes for each library, now and as libraries appear."""
+    """Add an entity of each of `builders` per library, now and as libraries appear."""
     coordinator = entry.runtime_data
     added: set[str] = set()
 
@@ -118,7 +118,7 @@ def async_setup_library_entities(
         if new := [section for key, section in libraries.items() if key not in added]:
             added.update(section.key for section in new)
             async_add_entities(
-                [entity for section in new for entity in build(coordinator, section)]
+                [build(coordinator, section) for section in new for build in builders]
             )
 
     libraries_changed()

@@ -26,12 +26,7 @@ def async_setup_library_sensors(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a Last scan sensor for each library, now and as libraries appear."""
-    async_setup_library_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator, library: [PlexLastScanSensor(coordinator, library)],
-    )
+    async_setup_library_entities(hass, entry, async_add_entities, PlexLastScanSensor)
 
 
 class PlexLastScanSensor(PlexLibraryEntity, SensorEntity):
