@@ -55,11 +55,19 @@ def registered_uuids(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
 
 
 def activity_sensor_ids(hass: HomeAssistant) -> set[str]:
-    """Return the sensors of the state machine that show an activity (with a uuid)."""
+    """Return the sensors of the state machine that are not the server's own.
+
+    Leaves out those registered as something else than an activity (the Activities
+    sensor, the libraries' Last scan); keeps an unregistered sensor, which can only be a
+    stray activity sensor.
+    """
+    registry = er.async_get(hass)
     return {
         state.entity_id
         for state in hass.states.async_all("sensor")
-        if "uuid" in state.attributes
+        if (entry := registry.async_get(state.entity_id)) is None
+        or activity_id.uuid_from_unique_id(MACHINE_IDENTIFIER, entry.unique_id)
+        is not None
     }
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Final
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, callback
 
-from tests.helpers import activity_entity_id
+from tests.helpers import activity_entity_id, activity_sensor_ids
 from tests.reliability.common import EVENT, SUMMARY, registered_uuids
 
 if TYPE_CHECKING:
@@ -50,11 +50,7 @@ def mirror_problems(
     tracked = set() if coordinator is None else set(coordinator.activities)
     if tracked != set(server):
         problems.append(f"tracked {sorted(tracked)} != server {sorted(server)}")
-    sensor_ids = {
-        state.entity_id
-        for state in hass.states.async_all("sensor")
-        if state.entity_id != SUMMARY
-    }
+    sensor_ids = activity_sensor_ids(hass)
     expected_ids = {activity_entity_id(hass, uuid) for uuid in server}
     if sensor_ids != expected_ids:
         problems.append(f"sensor states {sorted(sensor_ids)} != {expected_ids}")
