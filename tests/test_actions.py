@@ -17,7 +17,7 @@ from custom_components.plex_activities import starting
 from custom_components.plex_activities.api import ButlerTask, LibrarySection
 from custom_components.plex_activities.const import DOMAIN
 from plex_simulator import Library
-from tests.helpers import settle
+from tests.helpers import settle, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.auth.models import User
@@ -355,6 +355,14 @@ async def test_list_activities(
         title="Scanning Movies", progress=10, context={"librarySectionID": "1"}
     )
     await settle(hass, simulator)
+
+    def summary_lists_sensor() -> bool:
+        summary = hass.states.get("sensor.plex_simulator_activities")
+        listed = summary.attributes["activities"] if summary else []
+        return bool(listed) and listed[0]["entity_id"] is not None
+
+    # The sensor is registered after the start was written; the list names it soon.
+    await wait_for(hass, summary_lists_sensor)
     everything = await hass.services.async_call(
         DOMAIN, "list_activities", {}, blocking=True, return_response=True
     )
