@@ -29,7 +29,7 @@ from custom_components.plex_activities.api import (
     PlexNotFoundError,
     ServerInfo,
 )
-from custom_components.plex_activities.api.client import TOKEN_REJECTED_STATUSES
+from custom_components.plex_activities.api.rest import TOKEN_REJECTED_STATUSES
 from tests.const import CLIENT_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 import json
-from typing import Any
+from typing import Any, Final
 
 from .activities import Activity, ActivityEvent, ActivityEventType
-from .client import MAX_FRAME_BYTES
 from .exceptions import PlexError
 
+# Frames above this are skipped (counted as `too_large`), whichever transport carried them.
+MAX_FRAME_BYTES: Final = 1024 * 1024
 _EVENT_TYPES = {member.value: member for member in ActivityEventType}
 
 

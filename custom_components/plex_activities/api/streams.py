@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Final, Protocol
 
 import aiohttp
 
-from .client import MAX_FRAME_BYTES
 from .eventsource import EventStreamDecoder
 from .exceptions import PlexConnectionError
+from .frames import MAX_FRAME_BYTES
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable

@@ -1,0 +1,193 @@
+"""The REST core of the Plex client: one request, and the one mapping of failures to errors.
+
+Every HTTP status and transport failure of the server's API (REST and the notification
+channels' handshakes) becomes one of our exceptions here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+from typing import TYPE_CHECKING, Any, Final
+
+import aiohttp
+from yarl import URL
+
+from .exceptions import (
+    PlexAuthenticationError,
+    PlexChannelRefusedError,
+    PlexConnectionError,
+    PlexError,
+    PlexInvalidResponseError,
+    PlexNotAllowedError,
+    PlexNotCancellableError,
+    PlexNotFoundError,
+    PlexSSLError,
+    PlexTimeoutError,
+)
+from .identification import plex_headers
+from .operations import ACTIVITY_HEADER, Answer
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# The statuses of a rejected token: 401 (wrong or revoked) and 403 as Plex answers them;
+# 498 is plex.tv's "token expired" for its expiring tokens, which Plex may use as well.
+TOKEN_REJECTED_STATUSES: Final = frozenset({401, 403, 498})
+TOKEN_EXPIRED_STATUS: Final = 498
+# What every user of a server may do, so a refusal of these is always the token's fault.
+_TOKEN_CHECKS: Final = frozenset({("GET", "/"), ("GET", "/activities")})
+
+
+class RestCore:
+    """What every request to one server shares: its address, headers, token, errors.
+
+    The token travels only in the `X-Plex-Token` header, never in a URL.
+    """
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        url: str,
+        token: str,
+        *,
+        client_identifier: str,
+        verify_ssl: bool = True,
+        request_timeout: float = 10.0,
+        product: str = "Plex Activities for Home Assistant",
+        version: str = "0.1.0",
+        device_name: str = "Home Assistant",
+    ) -> None:
+        """Set up the client; no I/O happens until a method is awaited."""
+        self._session = session
+        self._base = URL(url.rstrip("/"))
+        self._token = token
+        self._ssl: bool = verify_ssl
+        self.request_timeout = request_timeout
+        self._headers: Final = plex_headers(
+            client_identifier, product, version, device_name
+        )
+
+    def _build_url(self, path: str, *, websocket: bool = False) -> URL:
+        url = URL(str(self._base) + path, encoded=True)
+        if websocket:
+            url = url.with_scheme("wss" if self._base.scheme == "https" else "ws")
+        return url
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        authenticated: bool = True,
+        expect_json: bool = True,
+    ) -> Any:
+        """Make one request and map every failure onto our exceptions."""
+        answer = await self._send(method, path, authenticated=authenticated)
+        if not expect_json:
+            return None
+        try:
+            return json.loads(answer.body)
+        except ValueError:
+            raise PlexInvalidResponseError(
+                f"{method} {path}: the answer is not JSON"
+            ) from None
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        authenticated: bool = True,
+    ) -> Answer:
+        """Make one request; return its answer if the status is a success."""
+        headers = dict(self._headers)
+        if authenticated:
+            headers["X-Plex-Token"] = self._token
+        what = f"{method} {path}"
+        url = self._build_url(path)
+        if query:
+            url = url.with_query(query)
+        try:
+            async with (
+                asyncio.timeout(self.request_timeout),
+                self._session.request(
+                    method, url, headers=headers, ssl=self._ssl
+                ) as response,
+            ):
+                status = response.status
+                activity = response.headers.get(ACTIVITY_HEADER, "").strip()
+                body = await response.read()
+        except (aiohttp.ClientError, OSError, TimeoutError) as err:
+            raise self._map_transport_error(err, what) from None
+
+        if status in TOKEN_REJECTED_STATUSES:
+            raise await self._refusal(method, path, status)
+        if status == 404:
+            raise PlexNotFoundError(f"{what}: not found (HTTP 404)")
+        if status == 400 and method == "DELETE":
+            raise PlexNotCancellableError(f"{what}: not cancellable (HTTP 400)")
+        if status >= 500:
+            raise PlexConnectionError(
+                f"{self._base} is not available ({what}: HTTP {status})"
+            )
+        if status >= 300:
+            raise PlexInvalidResponseError(f"{what}: unexpected HTTP {status}")
+        return Answer(status=status, activity_id=activity or None, body=body)
+
+    async def _refusal(self, method: str, path: str, status: int) -> PlexError:
+        """Tell a rejected token from a request its user may not make.
+
+        Plex answers both with 401 or 403: a wrong or revoked token, and a user who is
+        not the server's administrator asking for what only the administrator may do
+        (cancelling someone else's activity, scanning a library of a shared server).
+        A refusal of what every user may do (the server root, the activity list) or an
+        expired token (498) is the token's fault. Anything else is checked by listing
+        the activities once: a token that still lists them is fine, so the request
+        was not allowed; a revoked token fails that list too and is reported as such.
+        """
+        what = f"{method} {path}"
+        rejected = PlexAuthenticationError(
+            f"{self._base} rejected the token ({what}: HTTP {status})"
+        )
+        if status == TOKEN_EXPIRED_STATUS or (method, path) in _TOKEN_CHECKS:
+            return rejected
+        try:
+            await self._send("GET", "/activities")
+        except PlexAuthenticationError:
+            return rejected
+        except PlexError:
+            pass  # no answer either way: a mere refusal must not ask to sign in again
+        return PlexNotAllowedError(
+            f"{what}: not allowed for this token's user (HTTP {status})"
+        )
+
+    def _map_transport_error(self, err: BaseException, what: str) -> PlexError:
+        """Turn an aiohttp/OS error into ours, with a message free of secrets."""
+        if isinstance(err, TimeoutError | aiohttp.ServerTimeoutError):
+            return PlexTimeoutError(
+                f"{self._base} did not answer within {self.request_timeout:g} s ({what})"
+            )
+        if isinstance(
+            err, aiohttp.ClientConnectorCertificateError | ssl.SSLCertVerificationError
+        ) or (
+            isinstance(err, aiohttp.ClientSSLError | ssl.SSLError)
+            and "CERTIFICATE_VERIFY_FAILED" in str(err)
+        ):
+            return PlexSSLError(
+                f"the TLS certificate of {self._base} could not be verified ({what})"
+            )
+        return PlexConnectionError(
+            f"cannot connect to {self._base} ({what}: {type(err).__name__})"
+        )
+
+
+def channel_refusal(
+    base: URL, status: int, channel: str, refused: type[PlexChannelRefusedError]
+) -> PlexError:
+    """Map the HTTP answer that refused a notification channel onto our errors."""
+    if status in TOKEN_REJECTED_STATUSES:
+        return PlexAuthenticationError(f"{base} rejected the token (HTTP {status})")
+    return refused(f"{base} refused the {channel} (HTTP {status})")
