@@ -1,4 +1,8 @@
-"""The notification listener against the simulator: events, reconnects, faults."""
+"""The notification listener against the simulator: reconnects, keepalive, faults.
+
+What each transport does alike (events, bad frames, a rejected token) is in
+``test_transports.py``, once for both.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,8 @@ import pytest
 
 from custom_components.plex_activities.api import (
     ActivityEvent,
-    ActivityEventType,
     Backoff,
     NotificationListener,
-    PlexAuthenticationError,
     PlexClient,
     PlexConnectionError,
     PlexError,
@@ -94,62 +96,6 @@ async def cancel(task: asyncio.Task[None]) -> None:
         await task
 
 
-async def test_events_in_order(client: PlexClient, simulator: PlexSimulator) -> None:
-    """Started, updated and ended arrive in order; other types are filtered by Plex."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder)
-    task = asyncio.create_task(listener.run())
-    await simulator.wait_for_websockets(1)
-    await recorder.until(lambda: recorder.connects == 1)
-    uuid = simulator.start_activity(title="Scanning Movies")
-    simulator.send_notification("status", "StatusNotification", [{"title": "x"}])
-    simulator.update_activity(uuid, progress=50)
-    simulator.end_activity(uuid)
-    await simulator.flush()
-    await recorder.until(lambda: len(recorder.events) == 3)
-    assert [e.type for e in recorder.events] == [
-        ActivityEventType.STARTED,
-        ActivityEventType.UPDATED,
-        ActivityEventType.ENDED,
-    ]
-    assert recorder.events[1].activity.progress == 50
-    assert listener.stats.connected
-    assert listener.stats.events == 3
-    await cancel(task)
-
-
-async def test_malformed_frames_skipped_and_counted(
-    client: PlexClient, simulator: PlexSimulator
-) -> None:
-    """Bad frames are counted by reason; the next valid frame is applied."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder)
-    task = asyncio.create_task(listener.run())
-    await simulator.wait_for_websockets(1)
-    await recorder.until(lambda: recorder.connects == 1)
-    simulator.send_raw("{not json")
-    simulator.send_raw(b"\x00\x01binary")
-    simulator.send_raw('{"NotificationContainer": {"type": "playing"}}')
-    simulator.send_raw("x" * (1024 * 1024 + 10))
-    simulator.send_raw(
-        '{"NotificationContainer": {"type": "activity", "ActivityNotification": '
-        '[{"event": "updated", "Activity": {"title": "no uuid"}}]}}'
-    )
-    uuid = simulator.start_activity()
-    await simulator.flush()
-    await recorder.until(lambda: len(recorder.events) == 1)
-    assert recorder.events[0].activity.uuid == uuid
-    assert dict(listener.stats.skipped) == {
-        "invalid_json": 1,
-        "binary": 1,
-        "other_type": 1,
-        "too_large": 1,
-        "invalid_activity": 1,
-    }
-    assert listener.stats.connects == 1
-    await cancel(task)
-
-
 async def test_clean_close_reconnects_at_once(
     client: PlexClient, simulator: PlexSimulator
 ) -> None:
@@ -199,20 +145,6 @@ async def test_server_down_backs_off_and_recovers(
     await recorder.until(lambda: recorder.connects == 1)
     assert listener.stats.connected
     await cancel(task)
-
-
-async def test_auth_failure_stops(client: PlexClient, simulator: PlexSimulator) -> None:
-    """A revoked token ends the listener with an authentication error, no retry loop."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder)
-    task = asyncio.create_task(listener.run())
-    await recorder.until(lambda: recorder.connects == 1)
-    simulator.revoke_token("a-new-token")
-    with pytest.raises(PlexAuthenticationError):
-        await asyncio.wait_for(task, 5)
-    handshakes = [r for r in simulator.requests if r.websocket]
-    assert len(handshakes) == 2
-    assert isinstance(recorder.disconnects[-1], PlexAuthenticationError)
 
 
 async def test_failed_resync_counts_as_failure(

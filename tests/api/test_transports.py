@@ -1,4 +1,4 @@
-"""The listener over the EventSource: fallback, keepalive, probing the websocket back."""
+"""The listener over each transport (websocket, EventSource) and between them."""
 
 from __future__ import annotations
 
@@ -29,24 +29,60 @@ def paths(simulator: PlexSimulator) -> list[str]:
     return [r.path for r in simulator.requests if r.path in {ES_PATH, WS_PATH}]
 
 
-@pytest.mark.parametrize("shape", ["object", "array", "container"])
-async def test_fallback_when_upgrade_refused(
-    client: PlexClient, simulator: PlexSimulator, shape: str
+def on_transport(simulator: PlexSimulator, transport: Transport) -> None:
+    """Have the listener end up on `transport`: the EventSource when upgrades are refused."""
+    simulator.websocket_enabled = transport is Transport.WEBSOCKET
+
+
+# The notification requests it takes to connect over each transport.
+CONNECT_PATHS = {
+    Transport.WEBSOCKET: [WS_PATH],
+    Transport.EVENTSOURCE: [WS_PATH, ES_PATH],
+}
+# The header that asks for each transport.
+ASKS_FOR = {
+    Transport.WEBSOCKET: ("Upgrade", "websocket"),
+    Transport.EVENTSOURCE: ("Accept", "text/event-stream"),
+}
+
+
+@pytest.mark.parametrize(
+    ("transport", "shape"),
+    [
+        (Transport.WEBSOCKET, "object"),
+        (Transport.EVENTSOURCE, "object"),
+        (Transport.EVENTSOURCE, "array"),
+        (Transport.EVENTSOURCE, "container"),
+    ],
+    ids=[
+        "websocket",
+        "eventsource-object",
+        "eventsource-array",
+        "eventsource-container",
+    ],
+)
+async def test_events_in_order(
+    client: PlexClient, simulator: PlexSimulator, transport: Transport, shape: str
 ) -> None:
-    """A refused upgrade: the EventSource carries the events, whatever its data shape."""
-    simulator.websocket_enabled = False
+    """Started, updated and ended arrive in order; other types are filtered by Plex.
+
+    With the upgrade refused, the EventSource carries them, whatever its data shape.
+    """
+    on_transport(simulator, transport)
     simulator.eventsource.data_shape = shape  # type: ignore[assignment]
     recorder = Recorder()
     listener = make_listener(client, recorder)
     task = asyncio.create_task(listener.run())
     await recorder.until(lambda: recorder.connects == 1)
-    assert listener.transport is Transport.EVENTSOURCE
-    assert paths(simulator) == [WS_PATH, ES_PATH]
+    assert listener.transport is transport
+    assert paths(simulator) == CONNECT_PATHS[transport]
     request = simulator.requests[-1]
     assert request.headers["X-Plex-Token"] == TOKEN
-    assert request.headers["Accept"] == "text/event-stream"
+    header, value = ASKS_FOR[transport]
+    assert request.headers[header] == value
     assert request.query == {"filters": "activity"}
     uuid = simulator.start_activity(title="Scanning Movies")
+    simulator.send_notification("status", "StatusNotification", [{"title": "x"}])
     simulator.update_activity(uuid, progress=50)
     simulator.end_activity(uuid)
     await simulator.flush()
@@ -57,11 +93,80 @@ async def test_fallback_when_upgrade_refused(
         ActivityEventType.ENDED,
     ]
     assert recorder.events[1].activity.progress == 50
+    assert listener.stats.connected
+    assert listener.stats.events == 3
+    assert listener.stats.frames_since_connect == 3  # the status frame never came
     counters = listener.stats.by_transport
-    assert counters[Transport.EVENTSOURCE]["events"] == 3
-    assert counters[Transport.EVENTSOURCE]["connects"] == 1
-    assert counters[Transport.WEBSOCKET]["failed_attempts"] == 1
-    assert listener.stats.frames_since_connect == 3
+    assert counters[transport]["events"] == 3
+    assert counters[transport]["connects"] == 1
+    refused_upgrades = len(CONNECT_PATHS[transport]) - 1
+    assert counters[Transport.WEBSOCKET]["failed_attempts"] == refused_upgrades
+    await cancel(task)
+
+
+TOO_LARGE = "x" * (1024 * 1024 + 10)
+
+
+@pytest.mark.parametrize(
+    ("transport", "bad", "skipped"),
+    [
+        (
+            Transport.WEBSOCKET,
+            [
+                "{not json",
+                b"\x00\x01binary",
+                '{"NotificationContainer": {"type": "playing"}}',
+                TOO_LARGE,
+                (
+                    '{"NotificationContainer": {"type": "activity", '
+                    '"ActivityNotification": '
+                    '[{"event": "updated", "Activity": {"title": "no uuid"}}]}}'
+                ),
+            ],
+            {
+                "invalid_json": 1,
+                "binary": 1,
+                "other_type": 1,
+                "too_large": 1,
+                "invalid_activity": 1,
+            },
+        ),
+        (
+            Transport.EVENTSOURCE,
+            [
+                "event: activity\ndata: {not json\n\n",
+                ': a comment\nevent: playing\ndata: {"Play": {}}\n\n',
+                f"event: activity\ndata: {TOO_LARGE}\n\n",
+                'event: activity\r\ndata: {"ActivityNotification":\r\n',
+                'data: {"event": "started"}}\r\n\r\n',
+            ],
+            {"invalid_json": 1, "other_type": 1, "too_large": 1, "invalid_activity": 1},
+        ),
+    ],
+    ids=["websocket", "eventsource"],
+)
+async def test_malformed_frames_skipped_and_counted(
+    client: PlexClient,
+    simulator: PlexSimulator,
+    transport: Transport,
+    bad: list[str | bytes],
+    skipped: dict[str, int],
+) -> None:
+    """Bad frames or messages are counted by reason; the next valid one is applied."""
+    on_transport(simulator, transport)
+    recorder = Recorder()
+    listener = make_listener(client, recorder)
+    task = asyncio.create_task(listener.run())
+    await recorder.until(lambda: recorder.connects == 1)
+    assert listener.transport is transport
+    for data in bad:
+        simulator.send_raw(data)
+    uuid = simulator.start_activity()
+    await simulator.flush()
+    await recorder.until(lambda: len(recorder.events) == 1)
+    assert recorder.events[0].activity.uuid == uuid
+    assert dict(listener.stats.skipped) == skipped
+    assert listener.stats.connects == 1
     await cancel(task)
 
 
@@ -88,33 +193,6 @@ async def test_eventsource_pings_keep_it_and_silence_kills_it(
     simulator.eventsource.silent = False
     await recorder.until(lambda: recorder.connects == 2)
     assert listener.transport is Transport.EVENTSOURCE
-    await cancel(task)
-
-
-async def test_malformed_messages_skipped(
-    client: PlexClient, simulator: PlexSimulator
-) -> None:
-    """Bad EventSource messages are counted by reason like bad websocket frames."""
-    simulator.websocket_enabled = False
-    recorder = Recorder()
-    listener = make_listener(client, recorder)
-    task = asyncio.create_task(listener.run())
-    await recorder.until(lambda: recorder.connects == 1)
-    simulator.send_raw("event: activity\ndata: {not json\n\n")
-    simulator.send_raw(': a comment\nevent: playing\ndata: {"Play": {}}\n\n')
-    simulator.send_raw("event: activity\ndata: " + "x" * (1024 * 1024 + 10) + "\n\n")
-    simulator.send_raw('event: activity\r\ndata: {"ActivityNotification":\r\n')
-    simulator.send_raw('data: {"event": "started"}}\r\n\r\n')
-    uuid = simulator.start_activity()
-    await simulator.flush()
-    await recorder.until(lambda: len(recorder.events) == 1)
-    assert recorder.events[0].activity.uuid == uuid
-    assert dict(listener.stats.skipped) == {
-        "invalid_json": 1,
-        "other_type": 1,
-        "too_large": 1,
-        "invalid_activity": 1,
-    }
     await cancel(task)
 
 
@@ -206,17 +284,21 @@ async def test_retry_field_respected(
 
 
 @pytest.mark.parametrize("status", [401, 403, 498])
-async def test_token_rejected_on_eventsource(
-    client: PlexClient, simulator: PlexSimulator, status: int
+@pytest.mark.parametrize("transport", list(Transport))
+async def test_token_rejected_stops(
+    client: PlexClient, simulator: PlexSimulator, transport: Transport, status: int
 ) -> None:
-    """A revoked or expired token stops the listener on the EventSource too."""
-    simulator.websocket_enabled = False
+    """A revoked or expired token ends the listener, no retry loop, on either transport."""
+    on_transport(simulator, transport)
     simulator.auth_failure_status = status
     recorder = Recorder()
     listener = make_listener(client, recorder)
     task = asyncio.create_task(listener.run())
     await recorder.until(lambda: recorder.connects == 1)
+    assert listener.transport is transport
     simulator.revoke_token("rotated")
     with pytest.raises(PlexAuthenticationError, match=f"HTTP {status}"):
         await asyncio.wait_for(task, 5)
-    assert paths(simulator)[-1] == ES_PATH
+    # One attempt with the old token after the close, on the same transport.
+    assert paths(simulator) == [*CONNECT_PATHS[transport], CONNECT_PATHS[transport][-1]]
+    assert isinstance(recorder.disconnects[-1], PlexAuthenticationError)
