@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
-from unittest.mock import AsyncMock, patch
+from unittest.mock import AsyncMock, PropertyMock, patch
 
+from freezegun import freeze_time
 import pytest
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 # Imported at module level on purpose: otherwise the `hass` fixture puts the harness's own
 # testing_config/custom_components first on sys.path and Home Assistant cannot find us.
 import custom_components.plex_activities  # noqa: F401
-from custom_components.plex_activities import endpoints, signin
+from custom_components.plex_activities import PLATFORMS, endpoints, signin
 from custom_components.plex_activities.endpoints import PlexEndpoints
 from plex_simulator import PlexSimulator
 from plex_simulator.gdm import GdmResponder
 from plex_simulator.plextv import PlexTvStandIn
 
 from .const import ACCOUNT_TOKEN, FRIENDLY_NAME, MACHINE_IDENTIFIER, SHARED_TOKEN, TOKEN
-from .helpers import config_entry_for
+from .helpers import config_entry_for, setup_integration
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
+    from freezegun.api import FrozenDateTimeFactory
+    from homeassistant.const import Platform
     from homeassistant.core import HomeAssistant
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from syrupy.assertion import SnapshotAssertion
@@ -42,6 +45,30 @@ def auto_enable_custom_integrations(request: pytest.FixtureRequest) -> None:
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Return a snapshot assertion that understands Home Assistant objects."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, the disabled-by-default ones included."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[FrozenDateTimeFactory]:
+    """Freeze Home Assistant's clock at a fixed time, for timestamps in snapshots.
+
+    Only the wall clock stops: the event loop, aiohttp and the simulator keep real time,
+    or nothing would ever wake up while the simulator talks over loopback.
+    """
+    with freeze_time(
+        "2026-01-02T03:04:05+00:00", ignore=["asyncio", "aiohttp", "plex_simulator"]
+    ) as frozen:
+        yield frozen
 
 
 @pytest.fixture(autouse=True)
@@ -80,15 +107,22 @@ def mock_config_entry(simulator: PlexSimulator) -> MockConfigEntry:
 
 
 @pytest.fixture
+def platforms() -> list[Platform]:
+    """Return the platforms `init_integration` sets up (parametrize it to load one)."""
+    return list(PLATFORMS)
+
+
+@pytest.fixture
 async def init_integration(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: PlexSimulator
-) -> MockConfigEntry:
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    platforms: list[Platform],
+) -> AsyncIterator[MockConfigEntry]:
     """Set up the integration against the simulator, with its websocket connected."""
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    await simulator.wait_for_websockets(1)
-    return mock_config_entry
+    with patch("custom_components.plex_activities.PLATFORMS", platforms):
+        await setup_integration(hass, mock_config_entry, simulator)
+        yield mock_config_entry
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,16 @@ def config_entry_for(
     )
 
 
+async def setup_integration(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Set up a config entry against the simulator, with its websocket connected."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await simulator.wait_for_websockets(1)
+
+
 def activity_entity_id(hass: HomeAssistant, uuid: str) -> str | None:
     """Return the entity id of an activity's sensor, if registered."""
     return activity_id.activity_entity_id(er.async_get(hass), MACHINE_IDENTIFIER, uuid)

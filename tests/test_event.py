@@ -6,17 +6,43 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, Platform
+import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
 
 from tests.helpers import settle
 
 if TYPE_CHECKING:
+    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from pytest_homeassistant_custom_component.common import MockConfigEntry
+    from syrupy.assertion import SnapshotAssertion
 
     from plex_simulator import PlexSimulator
 
 EVENT = "event.plex_simulator_activity"
+
+
+@pytest.mark.parametrize("platforms", [[Platform.EVENT]], ids=["event"])
+async def test_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    *,
+    frozen_clock: FrozenDateTimeFactory,
+) -> None:
+    """The event entity after an activity started: its types and the activity."""
+    simulator.start_activity(
+        uuid="00000000-0000-4000-8000-000000000001",
+        title="Scanning Movies",
+        progress=0,
+        context={"librarySectionID": "1"},
+    )
+    await settle(hass, simulator)
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
 
 
 async def test_started_and_ended(
@@ -33,13 +59,10 @@ async def test_started_and_ended(
         title="Scanning Movies", progress=0, context={"librarySectionID": "1"}
     )
     await settle(hass, simulator)
+    # The other attributes of a `started` event are in `test_entities`' snapshot.
     state = hass.states.get(EVENT)
     assert state.attributes["event_type"] == "started"
     assert state.attributes["uuid"] == uuid
-    assert state.attributes["activity_type"] == "library.update.section"
-    assert state.attributes["title"] == "Scanning Movies"
-    assert state.attributes["library"] == "Movies"
-    assert state.attributes["library_id"] == "1"
     assert "duration" not in state.attributes
 
     simulator.update_activity(uuid, progress=80)

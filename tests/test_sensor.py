@@ -6,11 +6,15 @@ import asyncio
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNKNOWN
+from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNKNOWN, Platform
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    snapshot_platform,
+)
 
 from custom_components.plex_activities import sensor as sensor_module
 from custom_components.plex_activities.activity_id import activity_unique_id
@@ -27,44 +31,65 @@ from tests.helpers import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    import pytest
+    from freezegun.api import FrozenDateTimeFactory
     from pytest_homeassistant_custom_component.common import MockConfigEntry
+    from syrupy.assertion import SnapshotAssertion
 
     from plex_simulator import PlexSimulator
+    from plex_simulator.state import NewActivity
 
 SUMMARY = "sensor.plex_simulator_activities"
 EVENT = "event.plex_simulator_activity"
+SCANNING_MOVIES: NewActivity = {
+    "uuid": "00000000-0000-4000-8000-000000000001",
+    "title": "Scanning Movies",
+    "subtitle": "Alien (1979)",
+    "progress": 0,
+    "cancellable": True,
+    "context": {"librarySectionID": "1"},
+}
+
+
+@pytest.mark.parametrize("platforms", [[Platform.SENSOR]], ids=["sensor"])
+async def test_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    *,
+    frozen_clock: FrozenDateTimeFactory,
+) -> None:
+    """The Activities sensor, two activity sensors and the libraries' Last scan."""
+    simulator.start_activity(**SCANNING_MOVIES)
+    simulator.start_activity(
+        uuid="00000000-0000-4000-8000-000000000002",
+        type="butler",
+        title="Optimize database",
+        progress=-1,
+    )
+    await settle(hass, simulator)
+    # The Activities list names the sensors with its next (coalesced) write.
+    frozen_clock.tick(timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
 
 
 async def test_push_add_update_remove(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:
-    """An activity appears, updates and disappears without trace, all by push."""
-    uuid = simulator.start_activity(
-        title="Scanning Movies",
-        subtitle="Alien (1979)",
-        progress=0,
-        cancellable=True,
-        context={"librarySectionID": "1"},
-    )
+    """An activity appears, updates and disappears without trace, all by push.
+
+    Its attributes when it appears are in the snapshot of `test_entities`.
+    """
+    uuid = simulator.start_activity(**SCANNING_MOVIES)
     await settle(hass, simulator)
     entity_id = activity_entity_id(hass, uuid)
     assert entity_id == "sensor.plex_simulator_scanning_movies"
     state = hass.states.get(entity_id)
     assert state is not None
     assert state.state == "0"
-    assert state.name == "Plex Simulator Scanning Movies"
-    assert state.attributes["unit_of_measurement"] == "%"
-    assert state.attributes["uuid"] == uuid
-    assert state.attributes["activity_type"] == "library.update.section"
-    assert state.attributes["title"] == "Scanning Movies"
-    assert state.attributes["subtitle"] == "Alien (1979)"
-    assert state.attributes["cancellable"] is True
-    assert state.attributes["user_id"] == 1
-    assert state.attributes["library"] == "Movies"
-    assert state.attributes["library_id"] == "1"
-    assert state.attributes["started_at"]
-    assert "state_class" not in state.attributes
 
     simulator.update_activity(uuid, progress=42, subtitle="Aliens (1986)")
     await settle(hass, simulator)
