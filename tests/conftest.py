@@ -8,6 +8,7 @@ from unittest.mock import AsyncMock, PropertyMock, patch
 
 from freezegun import freeze_time
 import pytest
+from pytest_homeassistant_custom_component.common import snapshot_platform
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 
 # Imported at module level on purpose: otherwise the `hass` fixture puts the harness's own
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from freezegun.api import FrozenDateTimeFactory
     from homeassistant.const import Platform
     from homeassistant.core import HomeAssistant
+    from homeassistant.helpers import entity_registry as er
     from pytest_homeassistant_custom_component.common import MockConfigEntry
     from syrupy.assertion import SnapshotAssertion
 
@@ -178,6 +180,26 @@ async def gdm_responder(socket_enabled: None) -> AsyncIterator[GdmResponder]:
     await responder.start()
     yield responder
     await responder.stop()
+
+
+@pytest.fixture
+def snapshot_entities(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> Callable[[], Awaitable[None]]:
+    """Return a check of the entry's entities against the snapshot (`snapshot_platform`).
+
+    With `platforms` parametrized to one platform, as each `test_<platform>.py` does.
+    """
+
+    async def check() -> None:
+        await snapshot_platform(
+            hass, entity_registry, snapshot, init_integration.entry_id
+        )
+
+    return check
 
 
 @pytest.fixture

@@ -15,11 +15,14 @@ from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMA
 from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from homeassistant.core import HomeAssistant
 
     from plex_simulator import PlexSimulator
+
+type SnapshotEntities = Callable[[], Awaitable[None]]
+"""The `snapshot_entities` fixture: checks the entities of one platform."""
 
 
 def config_entry_for(

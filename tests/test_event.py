@@ -8,31 +8,23 @@ from typing import TYPE_CHECKING
 
 from homeassistant.const import STATE_UNAVAILABLE, Platform
 import pytest
-from pytest_homeassistant_custom_component.common import snapshot_platform
 
 from tests.helpers import settle
 
 if TYPE_CHECKING:
-    from freezegun.api import FrozenDateTimeFactory
     from homeassistant.core import HomeAssistant
-    from homeassistant.helpers import entity_registry as er
     from pytest_homeassistant_custom_component.common import MockConfigEntry
-    from syrupy.assertion import SnapshotAssertion
 
     from plex_simulator import PlexSimulator
+    from tests.helpers import SnapshotEntities
 
 EVENT = "event.plex_simulator_activity"
 
 
+@pytest.mark.usefixtures("frozen_clock")
 @pytest.mark.parametrize("platforms", [[Platform.EVENT]], ids=["event"])
 async def test_entities(
-    hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    simulator: PlexSimulator,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    *,
-    frozen_clock: FrozenDateTimeFactory,
+    hass: HomeAssistant, simulator: PlexSimulator, snapshot_entities: SnapshotEntities
 ) -> None:
     """The event entity after an activity started: its types and the activity."""
     simulator.start_activity(
@@ -42,7 +34,7 @@ async def test_entities(
         context={"librarySectionID": "1"},
     )
     await settle(hass, simulator)
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_entities()
 
 
 async def test_started_and_ended(

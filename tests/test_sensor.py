@@ -13,7 +13,6 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
-    snapshot_platform,
 )
 
 from custom_components.plex_activities import sensor as sensor_module
@@ -33,10 +32,10 @@ if TYPE_CHECKING:
 
     from freezegun.api import FrozenDateTimeFactory
     from pytest_homeassistant_custom_component.common import MockConfigEntry
-    from syrupy.assertion import SnapshotAssertion
 
     from plex_simulator import PlexSimulator
     from plex_simulator.state import NewActivity
+    from tests.helpers import SnapshotEntities
 
 SUMMARY = "sensor.plex_simulator_activities"
 EVENT = "event.plex_simulator_activity"
@@ -53,11 +52,8 @@ SCANNING_MOVIES: NewActivity = {
 @pytest.mark.parametrize("platforms", [[Platform.SENSOR]], ids=["sensor"])
 async def test_entities(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
     simulator: PlexSimulator,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-    *,
+    snapshot_entities: SnapshotEntities,
     frozen_clock: FrozenDateTimeFactory,
 ) -> None:
     """The Activities sensor, two activity sensors and the libraries' Last scan."""
@@ -73,7 +69,7 @@ async def test_entities(
     frozen_clock.tick(timedelta(seconds=2))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
-    await snapshot_platform(hass, entity_registry, snapshot, init_integration.entry_id)
+    await snapshot_entities()
 
 
 async def test_push_add_update_remove(

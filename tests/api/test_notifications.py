@@ -26,7 +26,7 @@ from custom_components.plex_activities.api import (
 from tests.const import TOKEN
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import AsyncIterator, Callable, Sequence
 
     import aiohttp
 
@@ -96,44 +96,68 @@ async def cancel(task: asyncio.Task[None]) -> None:
         await task
 
 
+type RunListener = Callable[..., NotificationListener]
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    """Return an empty recorder."""
+    return Recorder()
+
+
+@pytest.fixture
+async def run_listener(
+    client: PlexClient, recorder: Recorder
+) -> AsyncIterator[RunListener]:
+    """Run listeners until the test ends, then cancel them (each must still run).
+
+    Called with a listener, runs that one; else one wired to `recorder`, made with the
+    keyword arguments (`make_listener`).
+    """
+    tasks: list[asyncio.Task[None]] = []
+
+    def run(
+        listener: NotificationListener | None = None, **kwargs: float
+    ) -> NotificationListener:
+        listener = listener or make_listener(client, recorder, **kwargs)
+        tasks.append(asyncio.create_task(listener.run()))
+        return listener
+
+    yield run
+    for task in tasks:
+        await cancel(task)
+
+
 async def test_clean_close_reconnects_at_once(
-    client: PlexClient, simulator: PlexSimulator
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
 ) -> None:
     """After a clean close of a stable connection it reconnects without waiting."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder, stable_after=0.0)
-    task = asyncio.create_task(listener.run())
+    listener = run_listener(stable_after=0.0)
     await recorder.until(lambda: recorder.connects == 1)
     await simulator.drop_websockets()
     await recorder.until(lambda: recorder.connects == 2)
     assert recorder.disconnects == [None]
     assert recorder.delays == [0.0]
     assert listener.stats.reconnects == 1
-    await cancel(task)
 
 
 async def test_unstable_connection_backs_off(
-    client: PlexClient, simulator: PlexSimulator
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
 ) -> None:
     """A connection that closes straight away does not cause a tight reconnect loop."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder, stable_after=60.0)
-    task = asyncio.create_task(listener.run())
+    run_listener(stable_after=60.0)
     await recorder.until(lambda: recorder.connects == 1)
     await simulator.drop_websockets()
     await recorder.until(lambda: recorder.connects == 2)
     assert recorder.delays[0] > 0
-    await cancel(task)
 
 
 async def test_server_down_backs_off_and_recovers(
-    client: PlexClient, simulator: PlexSimulator
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
 ) -> None:
     """While the server is down delays grow to the cap; it reconnects when back."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder)
     await simulator.stop()
-    task = asyncio.create_task(listener.run())
+    listener = run_listener()
     await recorder.until(lambda: len(recorder.delays) >= 9)
     assert all(isinstance(e, PlexConnectionError) for e in recorder.disconnects)
     assert recorder.delays == sorted(recorder.delays[:6]) + recorder.delays[6:]
@@ -144,14 +168,15 @@ async def test_server_down_backs_off_and_recovers(
     await simulator.start()
     await recorder.until(lambda: recorder.connects == 1)
     assert listener.stats.connected
-    await cancel(task)
 
 
 async def test_failed_resync_counts_as_failure(
-    client: PlexClient, simulator: PlexSimulator
+    client: PlexClient,
+    simulator: PlexSimulator,
+    recorder: Recorder,
+    run_listener: RunListener,
 ) -> None:
     """If the resync hook fails, the listener disconnects and backs off."""
-    recorder = Recorder()
     calls = 0
 
     async def failing_resync() -> bool:
@@ -168,12 +193,11 @@ async def test_failed_resync_counts_as_failure(
         on_disconnected=recorder.on_disconnected,
         sleep=recorder.sleep,
     )
-    task = asyncio.create_task(listener.run())
+    run_listener(listener)
     await recorder.until(lambda: recorder.connects == 1)
     assert calls == 2
     assert str(recorder.disconnects[0]) == "the resync after connecting failed"
     assert recorder.delays[0] > 0
-    await cancel(task)
 
 
 async def test_slow_failing_resync_keeps_backing_off(
@@ -219,10 +243,12 @@ async def test_slow_failing_resync_keeps_backing_off(
 
 
 async def test_stable_from_resync_not_from_handshake(
-    client: PlexClient, simulator: PlexSimulator
+    client: PlexClient,
+    simulator: PlexSimulator,
+    recorder: Recorder,
+    run_listener: RunListener,
 ) -> None:
     """A slow resync that works, then a clean close at once: no immediate retry."""
-    recorder = Recorder()
 
     async def slow_resync() -> bool:
         # The server closes during the resync; the close is read right after it.
@@ -239,21 +265,18 @@ async def test_stable_from_resync_not_from_handshake(
         sleep=recorder.sleep,
         stable_after=0.5,
     )
-    task = asyncio.create_task(listener.run())
+    run_listener(listener)
     await recorder.until(lambda: len(recorder.disconnects) == 1)
     assert recorder.disconnects == [None]  # a clean close
     # Up 0.6 s since the handshake but not `stable_after` since the resync: back off.
     assert recorder.delays[0] > 0
-    await cancel(task)
 
 
 async def test_silent_connection_detected(
-    client: PlexClient, simulator: PlexSimulator
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
 ) -> None:
     """A connection that stops answering is declared dead by the keepalive."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder, heartbeat=0.2)
-    task = asyncio.create_task(listener.run())
+    run_listener(heartbeat=0.2)
     await recorder.until(lambda: recorder.connects == 1)
     # Idle but alive: pings are answered, nothing is dropped.
     await asyncio.sleep(0.5)
@@ -261,15 +284,14 @@ async def test_silent_connection_detected(
     simulator.websocket_silent = True
     await recorder.until(lambda: len(recorder.disconnects) == 1, timeout=2.0)
     assert "keepalive" in str(recorder.disconnects[0])
-    await cancel(task)
 
 
-async def test_idle_ping_rate(client: PlexClient, simulator: PlexSimulator) -> None:
+async def test_idle_ping_rate(
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
+) -> None:
     """An idle connection gets one ping per heartbeat, not more (nor none)."""
     heartbeat = 0.2
-    recorder = Recorder()
-    listener = make_listener(client, recorder, heartbeat=heartbeat)
-    task = asyncio.create_task(listener.run())
+    run_listener(heartbeat=heartbeat)
     await recorder.until(lambda: recorder.connects == 1)
     (connection,) = simulator.notification_hub.connections
     await asyncio.sleep(5.5 * heartbeat)
@@ -277,18 +299,15 @@ async def test_idle_ping_rate(client: PlexClient, simulator: PlexSimulator) -> N
     # after half a heartbeat instead would double them.
     assert 3 <= connection.pings <= 6
     assert recorder.disconnects == []
-    await cancel(task)
 
 
 async def test_pong_within_half_a_heartbeat_accepted(
-    client: PlexClient, simulator: PlexSimulator
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
 ) -> None:
     """A pong that takes a third of a heartbeat keeps the connection, cycle after cycle."""
     heartbeat = 0.6
     simulator.websocket_pong_delay = heartbeat / 6
-    recorder = Recorder()
-    listener = make_listener(client, recorder, heartbeat=heartbeat)
-    task = asyncio.create_task(listener.run())
+    listener = run_listener(heartbeat=heartbeat)
     await recorder.until(lambda: recorder.connects == 1)
     (connection,) = simulator.notification_hub.connections
     # Three cycles of a heartbeat's silence, a ping and the late pong, and some more.
@@ -296,11 +315,10 @@ async def test_pong_within_half_a_heartbeat_accepted(
     assert connection.pings >= 2
     assert recorder.disconnects == []
     assert listener.stats.connects == 1
-    await cancel(task)
 
 
 async def test_pong_later_than_half_a_heartbeat_is_dead(
-    client: PlexClient, simulator: PlexSimulator
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
 ) -> None:
     """A pong between half and one heartbeat late: the connection is declared dead.
 
@@ -310,16 +328,13 @@ async def test_pong_later_than_half_a_heartbeat_is_dead(
     """
     heartbeat = 0.6
     simulator.websocket_pong_delay = 0.75 * heartbeat
-    recorder = Recorder()
-    listener = make_listener(client, recorder, heartbeat=heartbeat)
-    task = asyncio.create_task(listener.run())
+    run_listener(heartbeat=heartbeat)
     await recorder.until(lambda: recorder.connects == 1)
     connected_at = asyncio.get_running_loop().time()
     await recorder.until(lambda: len(recorder.disconnects) == 1, timeout=5)
     dead_after = asyncio.get_running_loop().time() - connected_at
     assert "keepalive" in str(recorder.disconnects[0])
     assert heartbeat * 1.5 <= dead_after < heartbeat * 1.75 + 0.2
-    await cancel(task)
 
 
 async def test_both_channels_refused(
@@ -374,13 +389,11 @@ def test_backoff_policy() -> None:
 
 
 async def test_backoff_resets_after_recovery(
-    client: PlexClient, simulator: PlexSimulator
+    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
 ) -> None:
     """After a long outage, a working connection starts the backoff afresh."""
-    recorder = Recorder()
-    listener = make_listener(client, recorder, stable_after=60.0)
     await simulator.stop()
-    task = asyncio.create_task(listener.run())
+    run_listener(stable_after=60.0)
     await recorder.until(lambda: len(recorder.delays) >= 8)
     assert recorder.delays[-1] > 30
     await simulator.start()
@@ -389,4 +402,3 @@ async def test_backoff_resets_after_recovery(
     await simulator.drop_websockets()  # a short-lived connection, closed at once
     await recorder.until(lambda: recorder.connects == 2)
     assert recorder.delays[failures] <= 1.0
-    await cancel(task)
