@@ -18,6 +18,7 @@ from custom_components.plex_activities.config_flow import (
 from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
 
 from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+from .helpers import config_entry_for
 from .tls import self_signed_server_context, tolerate_failed_handshakes
 
 if TYPE_CHECKING:
@@ -58,6 +59,37 @@ async def choose(
     return await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": option}
     )
+
+
+async def start_reauth(hass: HomeAssistant, entry: MockConfigEntry) -> ConfigFlowResult:
+    """Start re-authentication of `entry`, on the form asking for a token."""
+    return await choose(hass, await entry.start_reauth_flow(hass), "reauth_confirm")
+
+
+async def start_reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ConfigFlowResult:
+    """Start reconfiguring `entry`, on the form asking for an address."""
+    return await choose(
+        hass, await entry.start_reconfigure_flow(hass), "reconfigure_manual"
+    )
+
+
+async def submit(
+    hass: HomeAssistant, result: ConfigFlowResult, user_input: dict[str, Any]
+) -> ConfigFlowResult:
+    """Submit the form `result` and wait for what it starts (an entry's reload)."""
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input
+    )
+    await hass.async_block_till_done()
+    return result
+
+
+def assert_aborted(result: ConfigFlowResult, reason: str) -> None:
+    """Assert that the flow ended with `reason`."""
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == reason
 
 
 async def start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
@@ -357,12 +389,21 @@ async def test_user_flow_already_configured(
         },
     )
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert_aborted(result, "already_configured")
     assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
 # ---------------------------------------------------------------- reauth
+
+
+@pytest.fixture
+async def reauth_form(
+    hass: HomeAssistant, simulator: PlexSimulator, mock_config_entry: MockConfigEntry
+) -> ConfigFlowResult:
+    """Give the server a new token and open the entry's re-authentication form."""
+    mock_config_entry.add_to_hass(hass)
+    simulator.revoke_token(NEW_TOKEN)
+    return await start_reauth(hass, mock_config_entry)
 
 
 async def test_reauth(
@@ -370,33 +411,20 @@ async def test_reauth(
     simulator: PlexSimulator,
     mock_config_entry: MockConfigEntry,
     mock_setup_entry: AsyncMock,
+    reauth_form: ConfigFlowResult,
 ) -> None:
     """A new token is saved and the entry reloaded."""
-    mock_config_entry.add_to_hass(hass)
-    simulator.revoke_token(NEW_TOKEN)
-
-    result = await choose(
-        hass, await mock_config_entry.start_reauth_flow(hass), "reauth_confirm"
-    )
-
+    result = reauth_form
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reauth_confirm"
     assert result["description_placeholders"] == {"name": FRIENDLY_NAME}
     assert suggested_values(result) == {}
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_TOKEN: NEW_TOKEN}
-    )
-    await hass.async_block_till_done()
+    result = await submit(hass, result, {CONF_TOKEN: NEW_TOKEN})
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
-    assert mock_config_entry.data == {
-        CONF_URL: simulator.url,
-        CONF_TOKEN: NEW_TOKEN,
-        CONF_VERIFY_SSL: True,
-        CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
-    }
+    assert_aborted(result, "reauth_successful")
+    # As the flow would have created it with the new token.
+    assert mock_config_entry.data == config_entry_for(simulator, token=NEW_TOKEN).data
     (request,) = [r for r in simulator.requests if r.path == "/"]
     assert request.headers["X-Plex-Client-Identifier"] == CLIENT_IDENTIFIER
     assert len(mock_setup_entry.mock_calls) == 1
@@ -404,19 +432,13 @@ async def test_reauth(
 
 async def test_reauth_wrong_token_then_fixed(
     hass: HomeAssistant,
-    simulator: PlexSimulator,
     mock_config_entry: MockConfigEntry,
     mock_setup_entry: AsyncMock,
+    reauth_form: ConfigFlowResult,
 ) -> None:
     """A token the server rejects shows `invalid_auth`; the right one succeeds."""
-    mock_config_entry.add_to_hass(hass)
-    simulator.revoke_token(NEW_TOKEN)
-
-    result = await choose(
-        hass, await mock_config_entry.start_reauth_flow(hass), "reauth_confirm"
-    )
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_TOKEN: "still-wrong"}
+        reauth_form["flow_id"], {CONF_TOKEN: "still-wrong"}
     )
 
     assert result["type"] is FlowResultType.FORM
@@ -425,13 +447,9 @@ async def test_reauth_wrong_token_then_fixed(
     assert result["description_placeholders"] == {"name": FRIENDLY_NAME}
     assert mock_config_entry.data[CONF_TOKEN] == TOKEN
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_TOKEN: NEW_TOKEN}
-    )
-    await hass.async_block_till_done()
+    result = await submit(hass, result, {CONF_TOKEN: NEW_TOKEN})
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reauth_successful"
+    assert_aborted(result, "reauth_successful")
     assert mock_config_entry.data[CONF_TOKEN] == NEW_TOKEN
     assert len(mock_setup_entry.mock_calls) == 1
 
@@ -452,16 +470,10 @@ async def test_reauth_other_server(
         mock_config_entry, data={**mock_config_entry.data, CONF_URL: other.url}
     )
 
-    result = await choose(
-        hass, await mock_config_entry.start_reauth_flow(hass), "reauth_confirm"
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_TOKEN: NEW_TOKEN}
-    )
-    await hass.async_block_till_done()
+    result = await start_reauth(hass, mock_config_entry)
+    result = await submit(hass, result, {CONF_TOKEN: NEW_TOKEN})
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "unique_id_mismatch"
+    assert_aborted(result, "unique_id_mismatch")
     assert mock_config_entry.data[CONF_TOKEN] == TOKEN
     assert mock_config_entry.unique_id == MACHINE_IDENTIFIER
     assert not mock_setup_entry.mock_calls
@@ -481,9 +493,7 @@ async def test_reconfigure(
     old_url = mock_config_entry.data[CONF_URL]
     moved = await start_simulator()
 
-    result = await choose(
-        hass, await mock_config_entry.start_reconfigure_flow(hass), "reconfigure_manual"
-    )
+    result = await start_reconfigure(hass, mock_config_entry)
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure_manual"
@@ -491,20 +501,12 @@ async def test_reconfigure(
     assert result["description_placeholders"] == {"name": FRIENDLY_NAME}
     assert suggested_values(result) == {CONF_URL: old_url, CONF_VERIFY_SSL: True}
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_URL: f" 127.0.0.1:{moved.port} ", CONF_VERIFY_SSL: False},
+    result = await submit(
+        hass, result, {CONF_URL: f" 127.0.0.1:{moved.port} ", CONF_VERIFY_SSL: False}
     )
-    await hass.async_block_till_done()
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    assert mock_config_entry.data == {
-        CONF_URL: moved.url,
-        CONF_TOKEN: TOKEN,
-        CONF_VERIFY_SSL: False,
-        CONF_CLIENT_IDENTIFIER: CLIENT_IDENTIFIER,
-    }
+    assert_aborted(result, "reconfigure_successful")
+    assert mock_config_entry.data == config_entry_for(moved, verify_ssl=False).data
     (request,) = [r for r in moved.requests if r.path == "/"]
     assert request.headers["X-Plex-Token"] == TOKEN
     assert request.headers["X-Plex-Client-Identifier"] == CLIENT_IDENTIFIER
@@ -535,9 +537,7 @@ async def test_reconfigure_error_then_fixed(
     moved = await start_simulator()
     bad_url = bad_url.format(closed_port=unused_tcp_port)
 
-    result = await choose(
-        hass, await mock_config_entry.start_reconfigure_flow(hass), "reconfigure_manual"
-    )
+    result = await start_reconfigure(hass, mock_config_entry)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_URL: bad_url, CONF_VERIFY_SSL: False}
     )
@@ -549,13 +549,9 @@ async def test_reconfigure_error_then_fixed(
     assert suggested_values(result) == {CONF_URL: bad_url, CONF_VERIFY_SSL: False}
     assert mock_config_entry.data[CONF_URL] == old_url
 
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_URL: moved.url, CONF_VERIFY_SSL: True}
-    )
-    await hass.async_block_till_done()
+    result = await submit(hass, result, {CONF_URL: moved.url, CONF_VERIFY_SSL: True})
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
+    assert_aborted(result, "reconfigure_successful")
     assert mock_config_entry.data[CONF_URL] == moved.url
     assert mock_config_entry.data[CONF_VERIFY_SSL] is True
     assert len(mock_setup_entry.mock_calls) == 1
@@ -572,16 +568,10 @@ async def test_reconfigure_other_server(
     old_data = dict(mock_config_entry.data)
     other = await start_simulator(machine_identifier=OTHER_MACHINE_IDENTIFIER)
 
-    result = await choose(
-        hass, await mock_config_entry.start_reconfigure_flow(hass), "reconfigure_manual"
-    )
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_URL: other.url, CONF_VERIFY_SSL: True}
-    )
-    await hass.async_block_till_done()
+    result = await start_reconfigure(hass, mock_config_entry)
+    result = await submit(hass, result, {CONF_URL: other.url, CONF_VERIFY_SSL: True})
 
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "unique_id_mismatch"
+    assert_aborted(result, "unique_id_mismatch")
     assert mock_config_entry.data == old_data
     assert mock_config_entry.unique_id == MACHINE_IDENTIFIER
     assert not mock_setup_entry.mock_calls

@@ -39,6 +39,36 @@ if TYPE_CHECKING:
 
 SUMMARY = "sensor.plex_simulator_activities"
 EVENT = "event.plex_simulator_activity"
+NAMES_BY_TYPE: list[tuple[NewActivity, str]] = [
+    (
+        {"type": "library.refresh.items", "title": "Refreshing"},
+        "Plex Simulator Refreshing metadata",
+    ),
+    (
+        {"type": "provider.epg.load", "title": "Refreshing EPG"},
+        "Plex Simulator Loading the TV guide",
+    ),
+    (
+        {"type": "media.generate.credits", "title": "Detecting credits"},
+        "Plex Simulator Analyzing media",
+    ),
+    (
+        {"type": "butler", "title": "Optimize database"},
+        "Plex Simulator Maintenance: Optimize database",
+    ),
+    (
+        {"type": "some.future.type", "title": "Doing something new"},
+        "Plex Simulator Doing something new",
+    ),
+    (
+        {
+            "type": "library.update.section",
+            "title": "Scanning",
+            "context": {"librarySectionID": "99"},
+        },
+        "Plex Simulator Scanning",
+    ),
+]
 SCANNING_MOVIES: NewActivity = {
     "uuid": "00000000-0000-4000-8000-000000000001",
     "title": "Scanning Movies",
@@ -108,28 +138,7 @@ async def test_names_by_type(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:
     """Known types get translated names; unknown types use Plex's own title."""
-    cases = {
-        simulator.start_activity(
-            type="library.refresh.items", title="Refreshing"
-        ): "Plex Simulator Refreshing metadata",
-        simulator.start_activity(
-            type="provider.epg.load", title="Refreshing EPG"
-        ): "Plex Simulator Loading the TV guide",
-        simulator.start_activity(
-            type="media.generate.credits", title="Detecting credits"
-        ): "Plex Simulator Analyzing media",
-        simulator.start_activity(
-            type="butler", title="Optimize database"
-        ): "Plex Simulator Maintenance: Optimize database",
-        simulator.start_activity(
-            type="some.future.type", title="Doing something new"
-        ): "Plex Simulator Doing something new",
-        simulator.start_activity(
-            type="library.update.section",
-            title="Scanning",
-            context={"librarySectionID": "99"},
-        ): "Plex Simulator Scanning",
-    }
+    cases = {simulator.start_activity(**fields): name for fields, name in NAMES_BY_TYPE}
     await settle(hass, simulator)
     for uuid, name in cases.items():
         entity_id = activity_entity_id(hass, uuid)
