@@ -34,6 +34,25 @@ async def cancel(
     )
 
 
+async def cancel_uuid(
+    hass: HomeAssistant, entry: MockConfigEntry, uuid: str, **kwargs: object
+) -> None:
+    """Call the cancel action with an entry and an activity's uuid, as automations do."""
+    await cancel(
+        hass, {"config_entry_id": entry.entry_id, "activity_id": uuid}, **kwargs
+    )
+
+
+@pytest.fixture
+async def uuid(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> str:
+    """Start a cancellable activity, wait until Home Assistant has it; its uuid."""
+    started = simulator.start_activity(cancellable=True)
+    await settle(hass, simulator)
+    return started
+
+
 async def test_cancel_by_entity(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:
@@ -56,9 +75,7 @@ async def test_cancel_by_uuid(
     """Automations can cancel with the uuid from an event and the config entry."""
     uuid = simulator.start_activity(title="Analyzing", cancellable=True)
     await settle(hass, simulator)
-    await cancel(
-        hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
-    )
+    await cancel_uuid(hass, init_integration, uuid)
     await settle(hass, simulator)
     assert uuid not in simulator.activities
     assert activity_entity_id(hass, uuid) is None
@@ -79,11 +96,12 @@ async def test_not_cancellable(
 
 
 async def test_not_cancellable_on_server(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    uuid: str,
 ) -> None:
     """If Plex itself answers 400 (it changed its mind), that is a validation error."""
-    uuid = simulator.start_activity(cancellable=True)
-    await settle(hass, simulator)
     simulator.set_activities_silently(
         [{**simulator.activities[uuid], "cancellable": False}]
     )
@@ -96,16 +114,17 @@ async def cancel_error(
 ) -> None:
     """Cancel by uuid and expect a validation error with `key`."""
     with pytest.raises(ServiceValidationError) as err:
-        await cancel(hass, {"config_entry_id": entry.entry_id, "activity_id": uuid})
+        await cancel_uuid(hass, entry, uuid)
     assert err.value.translation_key == key
 
 
 async def test_already_finished(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    uuid: str,
 ) -> None:
     """An activity that ended before the cancel (404) is removed once, with a clear error."""
-    uuid = simulator.start_activity(cancellable=True)
-    await settle(hass, simulator)
     entity_id = activity_entity_id(hass, uuid)
     # It ends on the server, but the notification has not arrived yet.
     simulator.set_activities_silently([])
@@ -117,28 +136,23 @@ async def test_already_finished(
 
 
 async def test_double_cancel(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant, init_integration: MockConfigEntry, uuid: str
 ) -> None:
     """The second of two cancels says the activity already finished."""
-    uuid = simulator.start_activity(cancellable=True)
-    await settle(hass, simulator)
-    await cancel(
-        hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
-    )
+    await cancel_uuid(hass, init_integration, uuid)
     await cancel_error(hass, init_integration, uuid, "activity_not_found")
 
 
 async def test_auth_failure_starts_reauth(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    uuid: str,
 ) -> None:
     """A rejected token is a Home Assistant error and starts re-authentication."""
-    uuid = simulator.start_activity(cancellable=True)
-    await settle(hass, simulator)
     simulator.revoke_token("rotated")
     with pytest.raises(HomeAssistantError) as err:
-        await cancel(
-            hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
-        )
+        await cancel_uuid(hass, init_integration, uuid)
     assert err.value.translation_key == "cancel_auth_failed"
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -146,16 +160,15 @@ async def test_auth_failure_starts_reauth(
 
 
 async def test_unreachable(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    uuid: str,
 ) -> None:
     """A server error is a Home Assistant error naming the problem."""
-    uuid = simulator.start_activity(cancellable=True)
-    await settle(hass, simulator)
     simulator.rest_failure_status = 502
     with pytest.raises(HomeAssistantError) as err:
-        await cancel(
-            hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
-        )
+        await cancel_uuid(hass, init_integration, uuid)
     assert not isinstance(err.value, ServiceValidationError)
     assert err.value.translation_key == "cancel_failed"
     assert "HTTP 502" in str(err.value)
@@ -195,9 +208,7 @@ async def test_cancel_while_the_server_is_unavailable(
             )
 
     unsubscribe = hass.bus.async_listen("state_changed", record)
-    await cancel(
-        hass, {"config_entry_id": init_integration.entry_id, "activity_id": uuid}
-    )
+    await cancel_uuid(hass, init_integration, uuid)
     await hass.async_block_till_done()
     unsubscribe()
     state = hass.states.get(event_id)
@@ -238,15 +249,15 @@ async def test_admin_only(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     simulator: PlexSimulator,
+    uuid: str,
     hass_read_only_user: User,
 ) -> None:
     """A non-admin user may not cancel activities."""
-    uuid = simulator.start_activity(cancellable=True)
-    await settle(hass, simulator)
     with pytest.raises(Unauthorized):
-        await cancel(
+        await cancel_uuid(
             hass,
-            {"config_entry_id": init_integration.entry_id, "activity_id": uuid},
+            init_integration,
+            uuid,
             context=Context(user_id=hass_read_only_user.id),
         )
     assert uuid in simulator.activities
