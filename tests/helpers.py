@@ -52,6 +52,32 @@ async def setup_integration(
     await simulator.wait_for_websockets(1)
 
 
+AFTER_RESTART = "after-restart"
+
+
+async def restart_with_other_activities(simulator: PlexSimulator) -> None:
+    """Start the stopped simulator again with other activities, as after a real restart.
+
+    Only `AFTER_RESTART`, a butler task at 7 %, runs then.
+    """
+    simulator.set_activities_silently(
+        [{"uuid": AFTER_RESTART, "type": "butler", "title": "Optimize", "progress": 7}]
+    )
+    await simulator.start()
+
+
+async def reauthenticate(hass: HomeAssistant, flow_id: str, token: str) -> None:
+    """Finish the re-authentication flow `flow_id` with `token`, and let it reload."""
+    await hass.config_entries.flow.async_configure(
+        flow_id, {"next_step_id": "reauth_confirm"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {CONF_TOKEN: token}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+
+
 def activity_entity_id(hass: HomeAssistant, uuid: str) -> str | None:
     """Return the entity id of an activity's sensor, if registered."""
     return activity_id.activity_entity_id(er.async_get(hass), MACHINE_IDENTIFIER, uuid)

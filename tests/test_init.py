@@ -18,7 +18,14 @@ from custom_components.plex_activities.const import (
 )
 from plex_simulator import PlexSimulator
 from tests.const import TOKEN
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.helpers import (
+    AFTER_RESTART,
+    activity_entity_id,
+    reauthenticate,
+    restart_with_other_activities,
+    settle,
+    wait_for,
+)
 from tests.simulator.helpers import WS_PATH
 
 if TYPE_CHECKING:
@@ -148,24 +155,14 @@ async def test_outage_and_recovery(
     assert hass.states.get("event.plex_simulator_activity").state == STATE_UNAVAILABLE
 
     # Back with different activities, as after a real restart.
-    simulator.set_activities_silently(
-        [
-            {
-                "uuid": "after-restart",
-                "type": "butler",
-                "title": "Optimize",
-                "progress": 7,
-            }
-        ]
-    )
-    await simulator.start()
+    await restart_with_other_activities(simulator)
     await wait_for(
-        hass, lambda: activity_entity_id(hass, "after-restart") is not None, timeout=15
+        hass, lambda: activity_entity_id(hass, AFTER_RESTART) is not None, timeout=15
     )
     await hass.async_block_till_done()
     assert hass.states.get(SUMMARY).state == "1"
     assert activity_entity_id(hass, uuid) is None
-    assert hass.states.get(activity_entity_id(hass, "after-restart")).state == "7"
+    assert hass.states.get(activity_entity_id(hass, AFTER_RESTART)).state == "7"
 
     ours = [r for r in caplog.records if r.name.startswith("custom_components")]
     warnings = [r for r in ours if r.levelno == logging.WARNING]
@@ -221,14 +218,7 @@ async def test_token_revoked_at_runtime(
     ]
 
     # A new token through reauth: everything resumes without restarting.
-    await hass.config_entries.flow.async_configure(
-        flows[0]["flow_id"], {"next_step_id": "reauth_confirm"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        flows[0]["flow_id"], {CONF_TOKEN: "rotated"}
-    )
-    assert result["reason"] == "reauth_successful"
-    await hass.async_block_till_done()
+    await reauthenticate(hass, flows[0]["flow_id"], "rotated")
     await simulator.wait_for_websockets(1)
     uuid = simulator.start_activity(title="Scanning Music")
     await settle(hass, simulator)

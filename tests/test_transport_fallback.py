@@ -7,7 +7,6 @@ import logging
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import SOURCE_REAUTH
-from homeassistant.const import CONF_TOKEN
 import pytest
 
 from custom_components.plex_activities.api import Transport
@@ -15,7 +14,7 @@ from custom_components.plex_activities.const import DOMAIN, SAFETY_POLL_INTERVAL
 from custom_components.plex_activities.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.helpers import activity_entity_id, reauthenticate, settle, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -113,14 +112,7 @@ async def test_token_rejected_on_eventsource(
     )
     assert not [r for r in ours if r.levelno >= logging.INFO]
 
-    await hass.config_entries.flow.async_configure(
-        flows[0]["flow_id"], {"next_step_id": "reauth_confirm"}
-    )
-    result = await hass.config_entries.flow.async_configure(
-        flows[0]["flow_id"], {CONF_TOKEN: "rotated"}
-    )
-    assert result["reason"] == "reauth_successful"
-    await hass.async_block_till_done()
+    await reauthenticate(hass, flows[0]["flow_id"], "rotated")
     listener = on_eventsource.runtime_data.listener
     await wait_for(hass, lambda: listener.stats.connected)
     assert activity_entity_id(hass, running) == entity_id

@@ -13,7 +13,13 @@ from homeassistant.const import STATE_UNAVAILABLE
 
 from custom_components.plex_activities.api import NotificationListener
 from custom_components.plex_activities.const import DOMAIN
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.helpers import (
+    AFTER_RESTART,
+    activity_entity_id,
+    restart_with_other_activities,
+    settle,
+    wait_for,
+)
 
 from .common import SUMMARY, assert_mirrors_server, our_records
 from .conftest import RecordingSleep
@@ -95,19 +101,9 @@ async def test_restart_backoff_and_recovery(
     await wait_for(hass, lambda: len(sleep.delays) >= 14)
 
     # Back with other activities, as after a real restart.
-    simulator.set_activities_silently(
-        [
-            {
-                "uuid": "after-restart",
-                "type": "butler",
-                "title": "Optimize",
-                "progress": 7,
-            }
-        ]
-    )
-    await simulator.start()
+    await restart_with_other_activities(simulator)
     await simulator.wait_for_websockets(1, timeout=15)
-    await wait_for(hass, lambda: activity_entity_id(hass, "after-restart") is not None)
+    await wait_for(hass, lambda: activity_entity_id(hass, AFTER_RESTART) is not None)
     await settle(hass, simulator)
     assert_mirrors_server(hass, init_integration, simulator)
     assert hass.states.get("event.plex_simulator_activity").state != STATE_UNAVAILABLE
