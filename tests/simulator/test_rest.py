@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -41,6 +42,20 @@ def start_fixture_activity(sim: PlexSimulator) -> str:
         user_id=FIXTURE_ACTIVITY["userID"],
         context=FIXTURE_ACTIVITY["Context"],
     )
+
+
+async def fixture_listing(
+    sim: PlexSimulator,
+    session: aiohttp.ClientSession,
+    headers: dict[str, str],
+    content_type: str,
+) -> str:
+    """Start the fixture's activity; return ``/activities`` (200, ``content_type``)."""
+    start_fixture_activity(sim)
+    async with session.get(f"{sim.url}/activities", headers=headers) as response:
+        assert response.status == 200
+        assert response.content_type == content_type
+        return await response.text()
 
 
 async def test_identity_without_token_json(
@@ -140,12 +155,8 @@ async def test_activities_json_matches_fixture(
     sim: PlexSimulator, session: aiohttp.ClientSession
 ) -> None:
     """``/activities`` in JSON is exactly the shape of the fixture."""
-    start_fixture_activity(sim)
-    async with session.get(f"{sim.url}/activities", headers=JSON_HEADERS) as response:
-        assert response.status == 200
-        assert response.content_type == "application/json"
-        body = await response.json()
-    assert body == load_json("DERIVED_activities_list.json")
+    body = await fixture_listing(sim, session, JSON_HEADERS, "application/json")
+    assert json.loads(body) == load_json("DERIVED_activities_list.json")
 
 
 async def test_activities_json_types(
@@ -167,11 +178,7 @@ async def test_activities_xml_matches_fixture(
     sim: PlexSimulator, session: aiohttp.ClientSession
 ) -> None:
     """``/activities`` in XML has the attributes and children of the capture."""
-    start_fixture_activity(sim)
-    async with session.get(f"{sim.url}/activities", headers=XML_HEADERS) as response:
-        assert response.status == 200
-        assert response.content_type == "text/xml"
-        root = parse_xml(await response.text())
+    root = parse_xml(await fixture_listing(sim, session, XML_HEADERS, "text/xml"))
     expected = parse_xml(load_text("activities_list_plexopedia.xml"))
     assert root.attrib == expected.attrib
     ((activity, expected_activity),) = zip(root, expected, strict=True)
