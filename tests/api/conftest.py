@@ -11,7 +11,7 @@ from custom_components.plex_activities.api import PlexClient
 from tests.const import CLIENT_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from plex_simulator import PlexSimulator
 
@@ -23,13 +23,28 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
         yield client_session
 
 
+type MakeClient = Callable[..., PlexClient]
+
+
 @pytest.fixture
-def client(session: aiohttp.ClientSession, simulator: PlexSimulator) -> PlexClient:
+def make_client(session: aiohttp.ClientSession, simulator: PlexSimulator) -> MakeClient:
+    """Return a maker of clients: the simulator's URL and token unless told otherwise."""
+
+    def make(
+        *, url: str | None = None, token: str = TOKEN, request_timeout: float = 2.0
+    ) -> PlexClient:
+        return PlexClient(
+            session,
+            simulator.url if url is None else url,
+            token,
+            client_identifier=CLIENT_IDENTIFIER,
+            request_timeout=request_timeout,
+        )
+
+    return make
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> PlexClient:
     """Return a client pointed at the simulator."""
-    return PlexClient(
-        session,
-        simulator.url,
-        TOKEN,
-        client_identifier=CLIENT_IDENTIFIER,
-        request_timeout=2.0,
-    )
+    return make_client()

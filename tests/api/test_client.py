@@ -20,16 +20,16 @@ from custom_components.plex_activities.api import (
 from tests.const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from plex_simulator import PlexSimulator
+
+    from .conftest import MakeClient
 
 
 async def test_identity_needs_no_token(
-    session: aiohttp.ClientSession, simulator: PlexSimulator
+    make_client: MakeClient, simulator: PlexSimulator
 ) -> None:
     """`/identity` answers without a token, and none is sent for it."""
-    client = PlexClient(session, simulator.url, "wrong", client_identifier="x")
+    client = make_client(token="wrong")
     identity = await client.identity()
     assert identity == ServerInfo(
         machine_identifier=MACHINE_IDENTIFIER,
@@ -112,7 +112,7 @@ async def _call(client: PlexClient, call: str) -> None:
     "call", ["server_info", "activities", "library_sections", "notifications"]
 )
 async def test_wrong_token(
-    session: aiohttp.ClientSession, simulator: PlexSimulator, call: str, status: int
+    make_client: MakeClient, simulator: PlexSimulator, call: str, status: int
 ) -> None:
     """A rejected, revoked or expired token is an authentication error.
 
@@ -121,7 +121,7 @@ async def test_wrong_token(
     The error never names the token.
     """
     simulator.auth_failure_status = status
-    client = PlexClient(session, simulator.url, "not-the-token", client_identifier="x")
+    client = make_client(token="not-the-token")
     with pytest.raises(PlexAuthenticationError) as err:
         await _call(client, call)
     assert f"HTTP {status}" in str(err.value)
@@ -158,25 +158,19 @@ async def test_not_found_route(client: PlexClient) -> None:
         await client._request("GET", "/no/such/route")
 
 
-async def test_timeout(
-    session: aiohttp.ClientSession, simulator: PlexSimulator
-) -> None:
+async def test_timeout(make_client: MakeClient, simulator: PlexSimulator) -> None:
     """A slow server is bounded by the request timeout."""
-    client = PlexClient(
-        session, simulator.url, TOKEN, client_identifier="x", request_timeout=0.2
-    )
+    client = make_client(request_timeout=0.2)
     simulator.latency = 1.0
     with pytest.raises(PlexTimeoutError, match=r"0\.2 s"):
         await client.activities()
 
 
 async def test_connection_refused(
-    socket_enabled: None, session: aiohttp.ClientSession, unused_tcp_port: int
+    socket_enabled: None, make_client: MakeClient, unused_tcp_port: int
 ) -> None:
     """Nothing listening is a connection error."""
-    client = PlexClient(
-        session, f"http://127.0.0.1:{unused_tcp_port}", TOKEN, client_identifier="x"
-    )
+    client = make_client(url=f"http://127.0.0.1:{unused_tcp_port}")
     with pytest.raises(PlexConnectionError) as err:
         await client.activities()
     assert not isinstance(err.value, PlexTimeoutError)

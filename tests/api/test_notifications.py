@@ -23,14 +23,13 @@ from custom_components.plex_activities.api import (
     PlexWebsocketRefusedError,
     Transport,
 )
-from tests.const import TOKEN
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Sequence
 
-    import aiohttp
-
     from plex_simulator import PlexSimulator
+
+    from .conftest import MakeClient
 
 
 class Recorder:
@@ -362,12 +361,10 @@ async def test_both_channels_refused(
 
 
 async def test_handshake_timeout(
-    session: aiohttp.ClientSession, simulator: PlexSimulator
+    make_client: MakeClient, simulator: PlexSimulator
 ) -> None:
     """A handshake slower than the request timeout is a timeout error."""
-    client = PlexClient(
-        session, simulator.url, TOKEN, client_identifier="x", request_timeout=0.1
-    )
+    client = make_client(request_timeout=0.1)
     simulator.latency = 0.5
     with pytest.raises(PlexConnectionError, match="did not answer"):
         async with client.connect_notifications():
