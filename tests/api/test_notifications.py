@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -25,7 +25,7 @@ from custom_components.plex_activities.api import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Sequence
+    from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
     from plex_simulator import PlexSimulator
 
@@ -74,13 +74,20 @@ class Recorder:
 
 
 def make_listener(
-    client: PlexClient, recorder: Recorder, **kwargs: float
+    client: PlexClient,
+    recorder: Recorder,
+    *,
+    on_connected: Callable[[], Awaitable[bool]] | None = None,
+    **kwargs: float,
 ) -> NotificationListener:
-    """Return a listener wired to the recorder, with deterministic jitter."""
+    """Return a listener wired to the recorder, with deterministic jitter.
+
+    `on_connected` replaces the recorder's resync hook (which always works).
+    """
     return NotificationListener(
         client,
         on_events=recorder.on_events,
-        on_connected=recorder.on_connected,
+        on_connected=on_connected or recorder.on_connected,
         on_disconnected=recorder.on_disconnected,
         backoff=Backoff(rng=random.Random(1)),
         sleep=recorder.sleep,
@@ -116,7 +123,7 @@ async def run_listener(
     tasks: list[asyncio.Task[None]] = []
 
     def run(
-        listener: NotificationListener | None = None, **kwargs: float
+        listener: NotificationListener | None = None, **kwargs: Any
     ) -> NotificationListener:
         listener = listener or make_listener(client, recorder, **kwargs)
         tasks.append(asyncio.create_task(listener.run()))
@@ -127,28 +134,32 @@ async def run_listener(
         await cancel(task)
 
 
-async def test_clean_close_reconnects_at_once(
-    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
+@pytest.mark.parametrize(
+    ("stable_after", "at_once"),
+    [(0.0, True), (60.0, False)],
+    ids=["stable_reconnects_at_once", "unstable_backs_off"],
+)
+async def test_clean_close(
+    simulator: PlexSimulator,
+    recorder: Recorder,
+    run_listener: RunListener,
+    *,
+    stable_after: float,
+    at_once: bool,
 ) -> None:
-    """After a clean close of a stable connection it reconnects without waiting."""
-    listener = run_listener(stable_after=0.0)
+    """After a clean close a stable connection reconnects without waiting.
+
+    A connection that closes straight away backs off instead: no tight reconnect loop.
+    """
+    listener = run_listener(stable_after=stable_after)
     await recorder.until(lambda: recorder.connects == 1)
     await simulator.drop_websockets()
     await recorder.until(lambda: recorder.connects == 2)
     assert recorder.disconnects == [None]
-    assert recorder.delays == [0.0]
+    [delay] = recorder.delays
+    assert (delay == 0.0) is at_once
+    assert delay >= 0.0
     assert listener.stats.reconnects == 1
-
-
-async def test_unstable_connection_backs_off(
-    simulator: PlexSimulator, recorder: Recorder, run_listener: RunListener
-) -> None:
-    """A connection that closes straight away does not cause a tight reconnect loop."""
-    run_listener(stable_after=60.0)
-    await recorder.until(lambda: recorder.connects == 1)
-    await simulator.drop_websockets()
-    await recorder.until(lambda: recorder.connects == 2)
-    assert recorder.delays[0] > 0
 
 
 async def test_server_down_backs_off_and_recovers(
@@ -170,8 +181,6 @@ async def test_server_down_backs_off_and_recovers(
 
 
 async def test_failed_resync_counts_as_failure(
-    client: PlexClient,
-    simulator: PlexSimulator,
     recorder: Recorder,
     run_listener: RunListener,
 ) -> None:
@@ -185,14 +194,7 @@ async def test_failed_resync_counts_as_failure(
             return False
         return await recorder.on_connected()
 
-    listener = NotificationListener(
-        client,
-        on_events=recorder.on_events,
-        on_connected=failing_resync,
-        on_disconnected=recorder.on_disconnected,
-        sleep=recorder.sleep,
-    )
-    run_listener(listener)
+    run_listener(on_connected=failing_resync)
     await recorder.until(lambda: recorder.connects == 1)
     assert calls == 2
     assert str(recorder.disconnects[0]) == "the resync after connecting failed"
@@ -218,14 +220,8 @@ async def test_slow_failing_resync_keeps_backing_off(
         await asyncio.sleep(stable_after * 2)  # longer than `stable_after`
         return False
 
-    listener = NotificationListener(
-        client,
-        on_events=recorder.on_events,
-        on_connected=slow_failing_resync,
-        on_disconnected=recorder.on_disconnected,
-        backoff=Backoff(rng=random.Random(1)),
-        sleep=recorder.sleep,
-        stable_after=stable_after,
+    listener = make_listener(
+        client, recorder, on_connected=slow_failing_resync, stable_after=stable_after
     )
     task = asyncio.create_task(listener.run())
     await recorder.until(lambda: len(recorder.delays) >= 7)
@@ -242,7 +238,6 @@ async def test_slow_failing_resync_keeps_backing_off(
 
 
 async def test_stable_from_resync_not_from_handshake(
-    client: PlexClient,
     simulator: PlexSimulator,
     recorder: Recorder,
     run_listener: RunListener,
@@ -255,16 +250,7 @@ async def test_stable_from_resync_not_from_handshake(
         await asyncio.sleep(0.6)
         return await recorder.on_connected()
 
-    listener = NotificationListener(
-        client,
-        on_events=recorder.on_events,
-        on_connected=slow_resync,
-        on_disconnected=recorder.on_disconnected,
-        backoff=Backoff(rng=random.Random(1)),
-        sleep=recorder.sleep,
-        stable_after=0.5,
-    )
-    run_listener(listener)
+    run_listener(on_connected=slow_resync, stable_after=0.5)
     await recorder.until(lambda: len(recorder.disconnects) == 1)
     assert recorder.disconnects == [None]  # a clean close
     # Up 0.6 s since the handshake but not `stable_after` since the resync: back off.
