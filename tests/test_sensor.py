@@ -146,13 +146,22 @@ async def test_names_by_type(
         assert hass.states.get(entity_id).name == name
 
 
-async def test_writes_only_what_changed(
+@pytest.fixture
+async def two_scans(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> tuple[str, str]:
+    """Start two scans at 10 % and wait until Home Assistant shows them; their uuids."""
+    movies = simulator.start_activity(title="Scanning Movies", progress=10)
+    music = simulator.start_activity(title="Scanning Music", progress=10)
+    await settle(hass, simulator)
+    return movies, music
+
+
+async def test_writes_only_what_changed(
+    hass: HomeAssistant, simulator: PlexSimulator, two_scans: tuple[str, str]
 ) -> None:
     """One update writes one entity; a frame that changes nothing writes nothing."""
-    first = simulator.start_activity(title="Scanning Movies", progress=1)
-    second = simulator.start_activity(title="Scanning Music", progress=1)
-    await settle(hass, simulator)
+    first, second = two_scans
     written: list[str] = []
 
     @callback
@@ -160,13 +169,13 @@ async def test_writes_only_what_changed(
         written.append(event.data["entity_id"])
 
     unsub = hass.bus.async_listen("state_changed", record)
-    simulator.update_activity(first, progress=2)
+    simulator.update_activity(first, progress=11)
     await settle(hass, simulator)
     assert written == [activity_entity_id(hass, first)]
 
     written.clear()
-    simulator.update_activity(first, progress=2)  # the same state again
-    simulator.update_activity(second, progress=1)
+    simulator.update_activity(first, progress=11)  # the same state again
+    simulator.update_activity(second, progress=10)
     # Frames arrive in order: once this one is applied, the two above were too.
     marker = simulator.start_activity(title="Marker")
     await settle(hass, simulator)
@@ -244,12 +253,10 @@ async def test_summary_lists_the_entity_id_of_a_sensor_added_later(
 
 
 async def test_resync_after_reconnect(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant, simulator: PlexSimulator, two_scans: tuple[str, str]
 ) -> None:
     """Events lost while disconnected are recovered by the resync on reconnect."""
-    ending = simulator.start_activity(title="Scanning Movies", progress=10)
-    staying = simulator.start_activity(title="Scanning Music", progress=10)
-    await settle(hass, simulator)
+    ending, staying = two_scans
     assert activity_entity_id(hass, ending) is not None
 
     await simulator.drop_websockets()
