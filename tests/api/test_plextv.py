@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from yarl import URL
 
 from custom_components.plex_activities.api import (
     PlexAuthenticationError,
@@ -277,49 +278,30 @@ def test_gdm_reply_with_colons() -> None:
 # -------------------------------------------------------------------- probe
 
 
+def parsed_connection(
+    uri: str, address: str, *, local: bool = False, relay: bool = False
+) -> PlexConnection:
+    """Return a parsed connection: protocol and port from its URI."""
+    url = URL(uri)
+    assert url.port is not None
+    return PlexConnection(
+        uri=uri,
+        protocol=url.scheme,
+        address=address,
+        port=url.port,
+        local=local,
+        relay=relay,
+    )
+
+
 def test_candidates_order() -> None:
     """Local https > local http > remote https > remote http > relay, no duplicates."""
     connections = [
-        PlexConnection(
-            uri="https://relay.plex.direct:8443",
-            protocol="https",
-            address="1.1.1.1",
-            port=8443,
-            local=False,
-            relay=True,
-        ),
-        PlexConnection(
-            uri="http://5.6.7.8:32400",
-            protocol="http",
-            address="5.6.7.8",
-            port=32400,
-            local=False,
-            relay=False,
-        ),
-        PlexConnection(
-            uri="https://5-6-7-8.m.plex.direct:32400",
-            protocol="https",
-            address="5.6.7.8",
-            port=32400,
-            local=False,
-            relay=False,
-        ),
-        PlexConnection(
-            uri="https://fd00--1.m.plex.direct:32400",
-            protocol="https",
-            address="fd00::1",
-            port=32400,
-            local=True,
-            relay=False,
-        ),
-        PlexConnection(
-            uri="http://[fd00::1]:32400",
-            protocol="http",
-            address="fd00::1",
-            port=32400,
-            local=True,
-            relay=False,
-        ),
+        parsed_connection("https://relay.plex.direct:8443", "1.1.1.1", relay=True),
+        parsed_connection("http://5.6.7.8:32400", "5.6.7.8"),
+        parsed_connection("https://5-6-7-8.m.plex.direct:32400", "5.6.7.8"),
+        parsed_connection("https://fd00--1.m.plex.direct:32400", "fd00::1", local=True),
+        parsed_connection("http://[fd00::1]:32400", "fd00::1", local=True),
     ]
     assert [(c.url, c.kind) for c in candidates(connections)] == [
         ("https://fd00--1.m.plex.direct:32400", ConnectionKind.LOCAL_HTTPS),
