@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -17,6 +18,7 @@ from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from homeassistant.config_entries import ConfigFlowResult
     from homeassistant.core import HomeAssistant
 
     from plex_simulator import PlexSimulator
@@ -76,6 +78,12 @@ async def reauthenticate(hass: HomeAssistant, flow_id: str, token: str) -> None:
     )
     assert result["reason"] == "reauth_successful"
     await hass.async_block_till_done()
+
+
+def assert_aborted(result: ConfigFlowResult, reason: str) -> None:
+    """Assert that a config flow ended with `reason`."""
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == reason
 
 
 def activity_entity_id(hass: HomeAssistant, uuid: str) -> str | None:

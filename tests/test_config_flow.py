@@ -18,7 +18,7 @@ from custom_components.plex_activities.config_flow import (
 from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
 
 from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
-from .helpers import config_entry_for
+from .helpers import assert_aborted, config_entry_for
 from .tls import self_signed_server_context, tolerate_failed_handshakes
 
 if TYPE_CHECKING:
@@ -84,12 +84,6 @@ async def submit(
     )
     await hass.async_block_till_done()
     return result
-
-
-def assert_aborted(result: ConfigFlowResult, reason: str) -> None:
-    """Assert that the flow ended with `reason`."""
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == reason
 
 
 async def start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:

@@ -19,7 +19,7 @@ from custom_components.plex_activities.const import CONF_ACCOUNT_TOKEN, DOMAIN
 from plex_simulator.gdm import GdmEntry
 
 from .const import ACCOUNT_TOKEN, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
-from .helpers import wait_for
+from .helpers import assert_aborted, wait_for
 from .test_config_flow import choose
 from .test_signin import finish_signin, owned_server
 
@@ -144,8 +144,7 @@ async def test_zeroconf_not_plex(
         context={"source": SOURCE_ZEROCONF},
         data=zeroconf_info(unused_tcp_port),
     )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "cannot_connect"
+    assert_aborted(result, "cannot_connect")
 
 
 async def test_discovered_then_signed_in(

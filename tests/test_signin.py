@@ -28,7 +28,7 @@ from .const import (
     SHARED_TOKEN,
     TOKEN,
 )
-from .helpers import wait_for
+from .helpers import assert_aborted, wait_for
 from .test_config_flow import choose
 
 if TYPE_CHECKING:
@@ -139,8 +139,7 @@ async def test_signin_timed_out(
     use_standins.expire_pins()
     await hass.async_block_till_done(wait_background_tasks=True)
     result = await hass.config_entries.flow.async_configure(result["flow_id"])
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "signin_timed_out"
+    assert_aborted(result, "signin_timed_out")
 
 
 async def test_signin_pin_lifetime_over(
@@ -176,8 +175,7 @@ async def test_plextv_down(hass: HomeAssistant, use_standins: PlexTvStandIn) -> 
     """plex.tv down: a clear abort, and the manual way still works."""
     use_standins.failure_status = 503
     result = await open_signin(hass)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "plextv_unavailable"
+    assert_aborted(result, "plextv_unavailable")
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
@@ -213,8 +211,7 @@ async def test_flow_closed_while_waiting(
 async def test_no_servers(hass: HomeAssistant, use_standins: PlexTvStandIn) -> None:
     """An account without servers (players do not count) ends the flow clearly."""
     result = await finish_signin(hass, use_standins, await open_signin(hass))
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "no_servers"
+    assert_aborted(result, "no_servers")
 
 
 async def test_several_servers_shared_one_chosen(
@@ -372,8 +369,7 @@ async def test_server_unreachable(
         )
     ]
     result = await finish_signin(hass, use_standins, await open_signin(hass))
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "server_unreachable"
+    assert_aborted(result, "server_unreachable")
     assert result["description_placeholders"] == {"name": "Attic"}
 
 
