@@ -15,7 +15,13 @@ from custom_components.plex_activities.const import DOMAIN
 from plex_simulator import Library
 from plex_simulator.butler import ButlerTask
 from tests.const import MACHINE_IDENTIFIER
-from tests.helpers import activity_entity_id, config_entry_for, settle, wait_for
+from tests.helpers import (
+    activity_entity_id,
+    config_entry_for,
+    settle,
+    setup_integration,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -101,10 +107,7 @@ async def test_scanning_follows_late_context_and_refreshing(
     """A scan naming its library late turns Scanning on; so does `refreshing`."""
     simulator.work.context_delay = 60  # the scan names its library only much later
     simulator.library_ops.scan(simulator.libraries[1])
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    await simulator.wait_for_websockets(1)
+    await setup_integration(hass, mock_config_entry, simulator)
     # Seeded from `refreshing`, though no activity names the library.
     assert state_of(hass, "binary_sensor.plex_simulator_tv_shows_scanning") == STATE_ON
     [uuid] = simulator.activities
