@@ -259,3 +259,52 @@ async def test_button_errors(
     await resync(hass, init_integration)
     await wait_for(hass, lambda: hass.states.get(SCANNING) is None)
     assert state_of(hass, "button.plex_simulator_tv_shows_scan") != STATE_UNAVAILABLE
+
+
+def butler_listing(hass: HomeAssistant) -> bool:
+    """Tell whether the integration is listing the butler tasks right now."""
+    return any(
+        task.get_name() == f"{DOMAIN} butler tasks"
+        for task in hass._background_tasks  # no public view of them
+    )
+
+
+async def test_butler_buttons_follow_the_server(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """An updated server (it restarts) brings new tasks and drops old ones."""
+    registry = er.async_get(hass)
+    prefix = f"{MACHINE_IDENTIFIER}_butler_"
+
+    def task_names() -> set[str]:
+        return {
+            e.unique_id.removeprefix(prefix)
+            for e in er.async_entries_for_config_entry(
+                registry, init_integration.entry_id
+            )
+            if e.unique_id.startswith(prefix)
+        }
+
+    await wait_for(hass, lambda: "BackupDatabase" in task_names())
+    await settle(hass, simulator)
+    await wait_for(hass, lambda: not butler_listing(hass))
+    # Listed once at setup (the first connection follows it).
+    listed = sum(r.path == "/butler" for r in simulator.requests)
+    assert listed == 1
+    # Progress frames and resyncs on the same connection list nothing again.
+    simulator.start_activity(progress=5)
+    await resync(hass, init_integration)
+    await wait_for(hass, lambda: not butler_listing(hass))
+    assert sum(r.path == "/butler" for r in simulator.requests) == listed
+
+    simulator.butler.tasks = (
+        *(t for t in simulator.butler.tasks if t.name != "CleanOldBundles"),
+        ButlerTask("FutureTask", "Do Future Things"),
+    )
+    await simulator.restart()
+    await wait_for(hass, lambda: "FutureTask" in task_names(), timeout=20)
+    assert "CleanOldBundles" not in task_names()
+    assert "BackupDatabase" in task_names()
+    assert registry.async_get_entity_id("button", DOMAIN, f"{prefix}FutureTask") == (
+        "button.plex_simulator_do_future_things"
+    )

@@ -284,9 +284,11 @@ async def test_resync_after_reconnect(
     assert hass.states.get(activity_entity_id(hass, staying)).state == "55"
     assert hass.states.get(SUMMARY).state == "2"
     # A clean close costs one REST resync, after reconnecting, and the library names
-    # are refreshed with it.
+    # and the maintenance tasks are listed again with it.
+    await wait_for(hass, lambda: any(r.path == "/butler" for r in simulator.requests))
     assert sorted(r.path for r in simulator.requests if not r.websocket) == [
         "/activities",
+        "/butler",
         "/library/sections",
     ]
 

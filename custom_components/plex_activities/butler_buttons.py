@@ -1,9 +1,11 @@
 """A Run button for each of the server's butler (scheduled maintenance) tasks.
 
 The tasks come from the server's own list (`GET /butler`), loaded in the background so
-that they never hold up setup, and again (less and less often) until that works. Tasks Plex's documentation
-lists have a translated name; others show Plex's own. Most buttons are disabled by
-default: only the few a user is likely to want are not.
+that they never hold up setup, and again (less and less often) until that works. The
+list is loaded again after each reconnect (a server update, which brings or drops
+tasks, restarts the server), so the buttons follow the server's tasks. Tasks Plex's
+documentation lists have a translated name; others show Plex's own. Most buttons are
+disabled by default: only the few a user is likely to want are not.
 """
 
 from __future__ import annotations
@@ -72,24 +74,55 @@ def async_setup_butler_buttons(
     entry: PlexActivitiesConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Load the server's tasks in the background and add a button for each."""
+    """Add a button for each of the server's tasks, now and after each reconnect."""
     coordinator = entry.runtime_data
+    shown: set[str] = set()
+    loading = False
 
     async def load() -> None:
-        delay = RETRY_SECONDS
-        while True:
-            try:
-                tasks = await coordinator.client.butler_tasks()
-                break
-            except PlexError as err:
-                LOGGER.debug("Could not list the maintenance tasks: %s", err)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, MAX_RETRY_SECONDS)
-        tasks = [task for task in tasks if task.name not in NO_BUTTON]
-        _remove_stale_tasks(hass, entry, {task.name for task in tasks})
-        async_add_entities(PlexButlerButton(coordinator, task) for task in tasks)
+        nonlocal loading
+        loading = True
+        try:
+            tasks = await _list_tasks(coordinator)
+        finally:
+            loading = False
+        names = {task.name for task in tasks}
+        _remove_stale_tasks(hass, entry, names)
+        shown.intersection_update(names)
+        async_add_entities(
+            PlexButlerButton(coordinator, task)
+            for task in tasks
+            if task.name not in shown
+        )
+        shown.update(names)
 
-    entry.async_create_background_task(hass, load(), f"{DOMAIN} butler tasks")
+    @callback
+    def list_tasks() -> None:
+        if not loading:  # a load retrying now lists the tasks as they are then
+            entry.async_create_background_task(hass, load(), f"{DOMAIN} butler tasks")
+
+    @callback
+    def connected() -> None:
+        # The first connection follows setup, which listed the tasks just now.
+        if coordinator.listener.stats.connects > 1:
+            list_tasks()
+
+    list_tasks()
+    entry.async_on_unload(coordinator.websocket.async_add_connected_listener(connected))
+
+
+async def _list_tasks(coordinator: PlexActivitiesCoordinator) -> list[ButlerTask]:
+    """Return the tasks that get a button, asking again until the server answers."""
+    delay = RETRY_SECONDS
+    while True:
+        try:
+            tasks = await coordinator.client.butler_tasks()
+            break
+        except PlexError as err:
+            LOGGER.debug("Could not list the maintenance tasks: %s", err)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY_SECONDS)
+    return [task for task in tasks if task.name not in NO_BUTTON]
 
 
 def _remove_stale_tasks(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from homeassistant.core import callback
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 
@@ -55,6 +55,13 @@ class WebsocketSupervisor:
         self.down_since: datetime | None = dt_util.utcnow()
         # Whether the polls run at the fallback cadence (they do until connected).
         self._fallback_polling = True
+        self._connected_listeners: list[CALLBACK_TYPE] = []
+
+    @callback
+    def async_add_connected_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `listener` after each (re)connect whose resync worked."""
+        self._connected_listeners.append(listener)
+        return lambda: self._connected_listeners.remove(listener)
 
     @callback
     def async_start(self) -> None:
@@ -82,6 +89,9 @@ class WebsocketSupervisor:
         ir.async_delete_issue(coordinator.hass, DOMAIN, self.issue_id)
         coordinator.update_interval = SAFETY_POLL_INTERVAL
         await coordinator.async_refresh()
+        if coordinator.last_update_success:
+            for listener in list(self._connected_listeners):
+                listener()
         return coordinator.last_update_success
 
     @callback
