@@ -27,6 +27,8 @@ from aiohttp import web
 from plex_simulator.loopback import LoopbackSite
 
 ACCOUNT_TOKEN: Final = "plextv-account-token-demo"  # noqa: S105 - the stand-in's own
+ACCOUNT_ID: Final = 4711
+"""The account's id: the ``userID`` of its activities on a server shared with it."""
 _CODE_ALPHABET: Final = string.ascii_lowercase + string.digits
 
 
@@ -212,7 +214,7 @@ class PlexTvStandIn(LoopbackSite):
         if request.headers.get("X-Plex-Token") != self.account_token:
             return _error(request, 401, 1001, "User could not be authenticated")
         user = {
-            "id": 4711,
+            "id": ACCOUNT_ID,
             "uuid": "stand-in-user-uuid",
             "username": "demo",
             "title": "demo",

@@ -1,8 +1,10 @@
 """plex.tv's stand-in and a GDM responder around a running simulator, for the demo.
 
 The stand-in's account owns the simulator (its token is the account's: an owner's
-account token works on their own server) and has a second, idle server shared with it
-by "alice". Every connection plex.tv lists leads to loopback: the simulator's own
+account token works on their own server) and has a second server shared with it by
+"alice": there the account's access token is a shared user's (see
+``plex_simulator.shared_users``), so it does not see the library scan alice's own
+token started, and may not cancel it. Every connection plex.tv lists leads to loopback: the simulator's own
 address as the local http one; the local https, remote and relay ones to loopback
 ports where nothing listens, so the probe passes over them as over a real unreachable
 address. The GDM responder answers for the simulator on a loopback UDP port.
@@ -14,10 +16,16 @@ from dataclasses import dataclass
 import socket
 
 from plex_simulator.gdm import GdmEntry, GdmResponder
-from plex_simulator.plextv import PlexTvStandIn, StandInServer, connection
+from plex_simulator.plextv import (
+    ACCOUNT_ID,
+    PlexTvStandIn,
+    StandInServer,
+    connection,
+)
 from plex_simulator.server import PlexSimulator
 
 SHARED_TOKEN = "demo-shared-server-token"  # noqa: S105 - the demo's own
+ALICE_TOKEN = "demo-alice-owner-token"  # noqa: S105 - the demo's own
 SHARED_MACHINE_IDENTIFIER = "simulated0machine0identifier0003"
 
 
@@ -59,9 +67,16 @@ async def start_signin_standins(
     """Start plex.tv's stand-in and a GDM responder for the running simulator `sim`."""
     identity = sim.identity
     shared = PlexSimulator(
-        token=SHARED_TOKEN,
+        token=ALICE_TOKEN,
         friendly_name="Alice's Plex",
         machine_identifier=SHARED_MACHINE_IDENTIFIER,
+    )
+    shared.shared_users.add(SHARED_TOKEN, ACCOUNT_ID)
+    shared.start_activity(
+        title="Scanning Movies",
+        cancellable=True,
+        progress=-1,
+        context={"librarySectionID": "1"},
     )
     await shared.start()
     plextv = PlexTvStandIn(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from custom_components.plex_activities.api import PlexClient
 from custom_components.plex_activities.api.account import ConnectionKind
 from custom_components.plex_activities.api.gdm import scan
 from custom_components.plex_activities.api.plextv import PlexTvClient
@@ -54,6 +55,12 @@ async def test_demo_standins(
             client_identifier="demo",
         )
         assert result.kind is ConnectionKind.REMOTE_HTTP
+        # Alice's scan runs on her server, but the demo account does not see it.
+        assert len(standins.shared.activities) == 1
+        shared_client = PlexClient(
+            session, result.url, SHARED_TOKEN, client_identifier="demo"
+        )
+        assert await shared_client.activities() == []
         (found,) = await scan(standins.gdm.address, duration=0.3)
         assert found.url == sim.url
     finally:
