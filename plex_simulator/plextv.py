@@ -113,7 +113,11 @@ class PlexTvStandIn(LoopbackSite):
         failure_status: When set, every API call answers it (plex.tv is down).
         latency: Seconds added before every answer (a slow plex.tv).
         claim_on_create: Claim every new PIN at once (a user who signs in instantly).
+        rate_limited: How many of the next API calls answer 429 (too many requests).
+        retry_after: The ``Retry-After`` header of those answers (none when None):
+            seconds, or an HTTP date.
         requests: ``(method, path, headers)`` of every request, oldest first.
+        request_times: When each of them arrived (``time.monotonic()``).
     """
 
     account_token: str = ACCOUNT_TOKEN
@@ -122,7 +126,10 @@ class PlexTvStandIn(LoopbackSite):
     failure_status: int | None = None
     latency: float = 0.0
     claim_on_create: bool = False
+    rate_limited: int = 0
+    retry_after: str | None = None
     requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    request_times: list[float] = field(default_factory=list)
     _pins: dict[int, _Pin] = field(default_factory=dict)
 
     @property
@@ -159,11 +166,20 @@ class PlexTvStandIn(LoopbackSite):
         self, request: web.Request, handler: Any
     ) -> web.StreamResponse:
         self.requests.append((request.method, request.path, dict(request.headers)))
+        self.request_times.append(time.monotonic())
         if self.latency > 0:
             await asyncio.sleep(self.latency)
         if request.path.startswith("/api/"):
             if self.failure_status is not None:
                 return web.Response(status=self.failure_status, text="unavailable")
+            if self.rate_limited > 0:
+                self.rate_limited -= 1
+                retry = (
+                    {}
+                    if self.retry_after is None
+                    else {"Retry-After": self.retry_after}
+                )
+                return web.Response(status=429, text="Too Many Requests", headers=retry)
             if not _client_identifier(request):
                 return _error(request, 400, 1000, "X-Plex-Client-Identifier is missing")
         result: web.StreamResponse = await handler(request)

@@ -171,6 +171,48 @@ async def test_signin_survives_a_plextv_hiccup(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
+def _gaps_after_429s(plextv: PlexTvStandIn, count: int) -> list[float]:
+    """Return the pauses after the first `count` polls (the ones answered 429)."""
+    times = plextv.request_times[1:]  # the PIN checks, after its creation
+    return [times[i + 1] - times[i] for i in range(count)]
+
+
+async def test_signin_waits_as_plextv_asks(
+    hass: HomeAssistant,
+    use_standins: PlexTvStandIn,
+    start_simulator: StartSimulator,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """A 429 with Retry-After pauses the polling that long; then the sign-in goes on."""
+    plextv = use_standins
+    plextv.servers = [owned_server(await start_simulator(token=ACCOUNT_TOKEN))]
+    result = await open_signin(hass)
+    plextv.rate_limited, plextv.retry_after = 1, "1"  # the first poll
+    await wait_for(hass, lambda: len(plextv.requests) >= 3)
+    (gap,) = _gaps_after_429s(plextv, 1)
+    assert gap >= 0.95  # polls are 0.01 s apart otherwise
+    result = await finish_signin(hass, plextv, result)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_signin_slows_down_without_retry_after(
+    hass: HomeAssistant, use_standins: PlexTvStandIn
+) -> None:
+    """A 429 without Retry-After doubles the pause each time, until a poll answers."""
+    plextv = use_standins
+    await open_signin(hass)
+    plextv.rate_limited = 3  # the first three polls
+    await wait_for(hass, lambda: len(plextv.requests) >= 6)
+    gaps = _gaps_after_429s(plextv, 4)
+    # 0.02, 0.04 and 0.08 s after the three 429s (less 5 ms: a sleep may end a tick
+    # early), then back to the poll interval (0.01 s).
+    for gap, wanted in zip(gaps, (0.02, 0.04, 0.08), strict=False):
+        assert gap >= wanted - 0.005
+    assert gaps[3] < gaps[2]
+    (flow,) = hass.config_entries.flow.async_progress()
+    hass.config_entries.flow.async_abort(flow["flow_id"])
+
+
 async def test_plextv_down(hass: HomeAssistant, use_standins: PlexTvStandIn) -> None:
     """plex.tv down: a clear abort, and the manual way still works."""
     use_standins.failure_status = 503

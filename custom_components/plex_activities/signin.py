@@ -24,6 +24,7 @@ import voluptuous as vol
 
 from .api import PlexError, PlexNotFoundError
 from .api.account import ConnectionKind
+from .api.exceptions import PlexRateLimitedError
 from .api.probe import Candidate
 from .const import CONF_ACCOUNT_TOKEN, CONF_CLIENT_IDENTIFIER, DOMAIN, LOGGER
 from .flow_base import PlexFlowBase
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 # plex.tv's guidance: poll a PIN once a second.
 PIN_POLL_INTERVAL: Final = 1.0
+# The longest pause between polls when plex.tv asks to slow down without saying how long.
+MAX_PIN_POLL_DELAY: Final = 60.0
 CONF_SERVER: Final = "server"
 
 
@@ -179,16 +182,24 @@ async def _async_poll_pin(client: PlexTvClient, pin: PlexPin) -> str | None:
     """Poll the PIN until it is claimed (return its token) or expires (None)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + pin.expires_in
-    while loop.time() < deadline:
-        await asyncio.sleep(PIN_POLL_INTERVAL)
+    delay = PIN_POLL_INTERVAL
+    while (remaining := deadline - loop.time()) > 0:
+        await asyncio.sleep(min(delay, remaining))
         try:
             checked = await client.check_pin(pin)
+        except PlexRateLimitedError as err:  # wait as long as plex.tv asks
+            wanted = err.retry_after
+            delay = min(2 * delay, MAX_PIN_POLL_DELAY) if wanted is None else wanted
+            delay = max(delay, PIN_POLL_INTERVAL)
+            continue
         except PlexNotFoundError:  # expired
             return None
         except PlexError:  # plex.tv hiccup: keep trying until the PIN expires
+            delay = PIN_POLL_INTERVAL
             continue
         if checked.auth_token is not None:
             return checked.auth_token
+        delay = PIN_POLL_INTERVAL
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,8 +22,12 @@ from custom_components.plex_activities.api.account import (
     PlexPin,
     parse_resources,
 )
+from custom_components.plex_activities.api.exceptions import PlexRateLimitedError
 from custom_components.plex_activities.api.gdm import parse_reply, scan
-from custom_components.plex_activities.api.plextv import PlexTvClient
+from custom_components.plex_activities.api.plextv import (
+    PlexTvClient,
+    parse_retry_after,
+)
 from custom_components.plex_activities.api.probe import Candidate, candidates, probe
 from plex_simulator.gdm import GdmEntry
 from plex_simulator.plextv import StandInServer, connection
@@ -83,6 +88,44 @@ async def test_pin_expired(
     with pytest.raises(PlexNotFoundError) as err:
         await client.check_pin(pin)
     assert pin.id not in str(err.value)
+
+
+async def test_rate_limited(
+    session: aiohttp.ClientSession, plextv: PlexTvStandIn
+) -> None:
+    """A 429 is "slow down", with the seconds its Retry-After asks for, if any."""
+    client = plextv_client(session, plextv)
+    pin = await client.create_pin()
+    plextv.rate_limited, plextv.retry_after = 1, "7"
+    with pytest.raises(PlexRateLimitedError, match="429") as err:
+        await client.check_pin(pin)
+    assert err.value.retry_after == 7.0
+    plextv.rate_limited, plextv.retry_after = 1, None
+    with pytest.raises(PlexConnectionError) as err:
+        await client.create_pin()
+    assert isinstance(err.value, PlexRateLimitedError)
+    assert err.value.retry_after is None
+    assert (await client.check_pin(pin)).auth_token is None
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("120", 120.0),
+        (" 0 ", 0.0),
+        ("Thu, 03 Dec 2026 12:00:30 GMT", 30.0),
+        ("Thu, 03 Dec 2026 11:00:00 GMT", 0.0),
+        ("Thu, 03 Dec 2026 12:00:30 -0000", None),
+        ("soon", None),
+        ("-5", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_retry_after(value: str | None, seconds: float | None) -> None:
+    """Seconds or an HTTP date (a past one means now); anything else is unknown."""
+    now = datetime(2026, 12, 3, 12, 0, 0, tzinfo=UTC)
+    assert parse_retry_after(value, now) == seconds
 
 
 def test_auth_url(session: aiohttp.ClientSession, plextv: PlexTvStandIn) -> None:

@@ -23,6 +23,19 @@ class PlexSSLError(PlexConnectionError):
     """The server's TLS certificate could not be verified."""
 
 
+class PlexRateLimitedError(PlexConnectionError):
+    """plex.tv asks to slow down (HTTP 429).
+
+    Attributes:
+        retry_after: Seconds to wait before the next request, when plex.tv says.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        """Keep how long plex.tv asks to wait (its `Retry-After`), if it says."""
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class PlexChannelRefusedError(PlexConnectionError):
     """A notification channel was refused with an HTTP answer.
 

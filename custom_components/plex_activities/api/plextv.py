@@ -8,6 +8,8 @@ name plex.tv's address and the HTTP status at most). Every request has a timeout
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 import json
 from typing import Any, Final
 from urllib.parse import quote, urlencode
@@ -21,6 +23,7 @@ from .exceptions import (
     PlexConnectionError,
     PlexInvalidResponseError,
     PlexNotFoundError,
+    PlexRateLimitedError,
     PlexTimeoutError,
 )
 from .identification import plex_headers
@@ -119,6 +122,7 @@ class PlexTvClient:
                 self._session.request(method, url, headers=headers) as response,
             ):
                 status = response.status
+                retry_after = response.headers.get("Retry-After")
                 body = await response.read()
         except TimeoutError:
             raise PlexTimeoutError(
@@ -133,7 +137,12 @@ class PlexTvClient:
             raise PlexAuthenticationError(f"{what}: plex.tv rejected the sign-in")
         if status == 404:
             raise PlexNotFoundError(f"{what}: not found or expired (HTTP 404)")
-        if status == 429 or status >= 500:
+        if status == 429:
+            raise PlexRateLimitedError(
+                f"{what}: plex.tv asks to slow down (429)",
+                retry_after=parse_retry_after(retry_after),
+            )
+        if status >= 500:
             raise PlexConnectionError(f"{what}: plex.tv is not available ({status})")
         if status >= 300:
             raise PlexInvalidResponseError(f"{what}: unexpected HTTP {status}")
@@ -141,3 +150,21 @@ class PlexTvClient:
             return json.loads(body)
         except ValueError:
             raise PlexInvalidResponseError(f"{what}: the answer is not JSON") from None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Return the seconds a `Retry-After` header asks to wait (None if absent or junk).
+
+    HTTP allows a number of seconds or a date; a date in the past means now.
+    """
+    if value is None or not (text := value.strip()):
+        return None
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except TypeError, ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
