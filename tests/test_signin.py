@@ -154,36 +154,22 @@ async def test_signin_pin_lifetime_over(
     assert [r[1] for r in use_standins.requests] == ["/api/v2/pins"]
 
 
-async def test_signin_survives_a_plextv_hiccup(
-    hass: HomeAssistant,
-    use_standins: PlexTvStandIn,
-    start_simulator: StartSimulator,
-    mock_setup_entry: AsyncMock,
-) -> None:
-    """A failed poll is retried; the sign-in still completes."""
-    plextv = use_standins
-    plextv.servers = [owned_server(await start_simulator(token=ACCOUNT_TOKEN))]
-    result = await open_signin(hass)
-    plextv.failure_status = 503
-    await wait_for(hass, lambda: len(plextv.requests) >= 3)
-    plextv.failure_status = None
-    result = await finish_signin(hass, plextv, result)
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-
-
 def _gaps_after_429s(plextv: PlexTvStandIn, count: int) -> list[float]:
     """Return the pauses after the first `count` polls (the ones answered 429)."""
     times = plextv.request_times[1:]  # the PIN checks, after its creation
     return [times[i + 1] - times[i] for i in range(count)]
 
 
-async def test_signin_waits_as_plextv_asks(
+async def test_signin_survives_a_plextv_hiccup(
     hass: HomeAssistant,
     use_standins: PlexTvStandIn,
     start_simulator: StartSimulator,
     mock_setup_entry: AsyncMock,
 ) -> None:
-    """A 429 with Retry-After pauses the polling that long; then the sign-in goes on."""
+    """A 429 with Retry-After pauses the polling that long, a failed poll is retried.
+
+    The sign-in still completes.
+    """
     plextv = use_standins
     plextv.servers = [owned_server(await start_simulator(token=ACCOUNT_TOKEN))]
     result = await open_signin(hass)
@@ -191,6 +177,9 @@ async def test_signin_waits_as_plextv_asks(
     await wait_for(hass, lambda: len(plextv.requests) >= 3)
     (gap,) = _gaps_after_429s(plextv, 1)
     assert gap >= 0.95  # polls are 0.01 s apart otherwise
+    plextv.failure_status = 503
+    await wait_for(hass, lambda: len(plextv.requests) >= 5)
+    plextv.failure_status = None
     result = await finish_signin(hass, plextv, result)
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
