@@ -24,7 +24,14 @@ from tests.helpers import activity_entity_id, frames_applied
 from tests.reliability.common import SUMMARY
 
 from .checks import EventWitness, LogWatch, Trace, mirror_problems
-from .faults import INSTANT_FAULTS, LASTING_FAULTS, FaultKind
+from .faults import (
+    INSTANT_FAULTS,
+    LASTING_FAULTS,
+    Channel,
+    FaultKind,
+    open_channels,
+    wait_for_channel,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -44,6 +51,8 @@ MAX_RUNNING = 8
 # How long Home Assistant may take to show the server's state once the faults are over
 # (a reconnect, a resync, a reload after re-authentication) on a loaded machine.
 CONVERGE_TIMEOUT = 30.0
+# How soon the listener must give up a silent channel (its keepalive, scaled down).
+SILENCE_NOTICED_WITHIN = 15.0
 # While the server is unavailable and the websocket is up, Home Assistant recovers at
 # its next scheduled poll; the soak lets one come this often.
 POLL_EVERY = 1.0
@@ -54,6 +63,7 @@ FAULT_WEIGHTS = {
     "server_restart": 2,
     "refused_upgrade": 2,
     "websocket_silence": 2,
+    "eventsource_silence": 2,
     "server_error": 2,
     "slow_response": 2,
     "library_failure": 2,
@@ -111,6 +121,8 @@ class ChaosSoak:
         self._serial = 0
         self._last_poll = 0.0
         self._reported: set[str] = set()
+        # Problems found between quiet periods, reported at the next one.
+        self._problems: list[str] = []
 
     # --- the run -----------------------------------------------------------------
 
@@ -225,7 +237,9 @@ class ChaosSoak:
         if name == "token_revoked":
             self._revoke_token()
         elif name == "websocket_silence":
-            self._silence()
+            self._silence("websocket")
+        elif name == "eventsource_silence":
+            self._silence("eventsource")
         elif (kind := FAULT_KINDS[name]).undo is None:
             self.figures.faults[name] += 1
             self.trace.note(f"fault {name}")
@@ -248,23 +262,51 @@ class ChaosSoak:
         if self._new_token is not None and self.rng.random() < 0.2:
             await self._reauthenticate(wait=0.0)
 
-    def _silence(self) -> None:
-        """The websocket dies silently; it is over once the client has given it up."""
-        if self.simulator.websocket_silent or not self.simulator.websocket_count:
+    def _silence(self, channel: Channel) -> None:
+        """The listener's channel dies silently; over once the client has given it up.
+
+        The websocket goes silent only if the listener is on it; to silence the
+        EventSource, the websocket is refused first if need be (the listener moves on).
+        """
+        simulator = self.simulator
+        if simulator.websocket_silent or simulator.eventsource.silent:
             return
-        self.figures.faults["websocket_silence"] += 1
-        self.trace.note("fault websocket_silence")
-        self.simulator.websocket_silent = True
-
-        async def until_given_up() -> None:
-            try:
-                await self.simulator.wait_for_websocket_count(0, timeout=30)
-            finally:
-                self.simulator.websocket_silent = False
-
-        task = asyncio.get_running_loop().create_task(until_given_up())
+        if channel == "websocket" and not open_channels(simulator, channel):
+            return
+        task = asyncio.get_running_loop().create_task(self._silent(channel))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def _silent(self, channel: Channel) -> None:
+        simulator = self.simulator
+        refused = False
+        try:
+            if channel == "eventsource" and not open_channels(simulator, channel):
+                refused = simulator.websocket_enabled
+                await FAULT_KINDS["refused_upgrade"].inject(simulator, self.rng)
+                await wait_for_channel(simulator, channel, timeout=5.0)
+            if self.entry.state is not ConfigEntryState.LOADED:
+                return
+            stats = self.entry.runtime_data.listener.stats
+            if not (stats.connected and stats.transport == channel):
+                return  # nothing to silence: the listener is between connections
+            self.figures.faults[f"{channel}_silence"] += 1
+            self.trace.note(f"fault {channel}_silence")
+            if channel == "websocket":
+                simulator.websocket_silent = True
+            else:
+                simulator.eventsource.silent = True
+            connects = stats.connects
+            async with asyncio.timeout(SILENCE_NOTICED_WITHIN):
+                # The listener's counters have no event to wait on.
+                while stats.connected and stats.connects == connects:  # noqa: ASYNC110
+                    await asyncio.sleep(0.02)
+        except TimeoutError:
+            self._problems.append(f"the listener kept a silent {channel} connection")
+        finally:
+            simulator.websocket_silent = simulator.eventsource.silent = False
+            if refused and "refused_upgrade" not in self._lasting:
+                simulator.websocket_enabled = True
 
     def _revoke_token(self) -> None:
         if self._new_token is not None:
@@ -334,6 +376,8 @@ class ChaosSoak:
         )
         problems += self.witness.problems(self.simulator.activities)
         problems += self.logs.problems()
+        problems += self._problems
+        self._problems.clear()
         self.simulator.clear_requests()  # a long run would pile them up
         self.trace.note(f"quiet period: {len(problems)} problems")
         if problems and not self.figures.trace:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
     import random
 
     from plex_simulator import PlexSimulator
+    from plex_simulator.notifications import QueuedConnection
+
+type Channel = Literal["websocket", "eventsource"]
 
 # The soak's client gives up on a request after this long; "slow" answers come either
 # just below it (slow but fine) or above it (a timeout, so an outage).
@@ -38,6 +42,22 @@ async def _refuse_upgrades(sim: PlexSimulator, rng: random.Random) -> None:
 
 def _accept_upgrades(sim: PlexSimulator) -> None:
     sim.websocket_enabled = True
+
+
+def open_channels(sim: PlexSimulator, channel: Channel) -> list[QueuedConnection]:
+    """Return the simulator's open notification connections of one transport."""
+    return [c for c in sim.notification_hub.connections if c.transport == channel]
+
+
+async def wait_for_channel(
+    sim: PlexSimulator, channel: Channel, timeout: float
+) -> None:
+    """Wait until a connection of this transport is open, for `timeout` seconds at most."""
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(timeout):
+            await sim.notification_hub.wait_until(
+                lambda _count: bool(open_channels(sim, channel))
+            )
 
 
 async def _server_error(sim: PlexSimulator, rng: random.Random) -> None:

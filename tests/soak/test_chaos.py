@@ -48,6 +48,11 @@ STEPS = 10**9 if "PLEX_ACTIVITIES_SOAK_SECONDS" in os.environ else 150
 SECONDS = float(os.environ.get("PLEX_ACTIVITIES_SOAK_SECONDS", "0")) or None
 # Time runs fast: keepalive and backoff scaled down so outages pass within a quiet period.
 HEARTBEAT = 1.0
+# The EventSource: the simulator's pings (Plex: 10 s), the silence that means a dead
+# stream (30 s), and how soon the websocket is tried again from it (10 minutes).
+PING_INTERVAL = 0.5
+EVENTSOURCE_SILENCE = 3.0
+WEBSOCKET_RETRY = 5.0
 
 
 @pytest.fixture
@@ -69,6 +74,8 @@ def fast_integration(seed: int) -> Iterator[None]:
             *args,
             **kwargs,
             heartbeat=HEARTBEAT,
+            eventsource_silence=EVENTSOURCE_SILENCE,
+            websocket_retry=WEBSOCKET_RETRY,
             stable_after=0.5,
             backoff=Backoff(initial=0.05, maximum=0.5, rng=random.Random(seed)),
         )
@@ -95,6 +102,7 @@ async def test_chaos_soak(
     seed: int,
 ) -> None:
     """Random activities and faults: Home Assistant mirrors the server when quiet."""
+    simulator.eventsource.ping_interval = PING_INTERVAL
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
