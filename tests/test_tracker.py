@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from custom_components.plex_activities import tracker as tracker_module
 from custom_components.plex_activities.api import (
     Activity,
     ActivityEvent,
@@ -139,6 +140,34 @@ async def test_overlapping_snapshots_applied_out_of_order() -> None:
     # A snapshot requested after the late one applies as usual.
     await tracker.async_apply_snapshot([activity("d")], tracker.snapshot_stamp())
     assert list(tracker.activities) == ["d"]
+
+
+async def test_late_frames_of_an_ended_activity_change_nothing() -> None:
+    """Frames read after a resync (or a cancel) ended their activity do not revive it.
+
+    Found by the chaos soak: a REST answer can overtake frames (a poll, or the resync
+    after a reconnect, which runs before the frames queued meanwhile are read). It
+    ended "a" (gone from Plex), then the older `updated` frame started it again and
+    its `ended` ended it twice.
+    """
+    tracker = ActivityTracker()
+    push(tracker, ActivityEventType.STARTED, "a")
+    push(tracker, ActivityEventType.STARTED, "b")
+    heard = Heard(tracker)
+    await tracker.async_apply_snapshot([activity("b")], tracker.snapshot_stamp())
+    tracker.end_now("b")  # cancelled from Home Assistant
+    push(tracker, ActivityEventType.UPDATED, "a", 40)
+    push(tracker, ActivityEventType.ENDED, "a", 40)
+    push(tracker, ActivityEventType.UPDATED, "b", 10)
+    push(tracker, ActivityEventType.ENDED, "b", 10)
+    assert tracker.activities == {}
+    assert heard.lifecycle == [(Lifecycle.ENDED, "a", 0), (Lifecycle.ENDED, "b", 0)]
+    # Only the last ones are remembered.
+    for index in range(tracker_module.ENDED_REMEMBERED):
+        push(tracker, ActivityEventType.STARTED, f"other-{index}")
+        push(tracker, ActivityEventType.ENDED, f"other-{index}")
+    push(tracker, ActivityEventType.STARTED, "a")
+    assert list(tracker.activities) == ["a"]
 
 
 async def test_big_snapshot_applies_everything() -> None:

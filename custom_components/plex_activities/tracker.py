@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from datetime import datetime
 
 
+# How many ended activities are remembered, to know their late frames.
+ENDED_REMEMBERED = 1000
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrackedActivity:
     """An activity as Plex last reported it, and when Home Assistant first saw it."""
@@ -43,7 +47,9 @@ class ActivityTracker:
     later, it leaves alone every activity pushed since, because the push is newer, and
     a snapshot older than one applied already is dropped whole: resyncs overlap, and
     the older answer must not bring back what the newer one (or a push it settled)
-    ended. Listeners hear per activity, so one change writes one entity at most, and a
+    ended. A push for an activity that ended already is a late frame (read after a
+    resync or a cancel that ended it; a uuid is one activity) and changes nothing.
+    Listeners hear per activity, so one change writes one entity at most, and a
     change that changes nothing is not heard at all.
     """
 
@@ -56,6 +62,8 @@ class ActivityTracker:
         self._seq = 0
         self._pushed: dict[str, int] = {}
         self._applied_stamp = 0
+        # The last activities that ended, oldest first (an ordered set).
+        self._ended: dict[str, None] = {}
 
     def snapshot_stamp(self) -> int:
         """Return the stamp of a snapshot whose request starts now."""
@@ -68,6 +76,8 @@ class ActivityTracker:
     def apply_events(self, events: Sequence[ActivityEvent]) -> None:
         """Apply pushed events, in order."""
         for event in events:
+            if event.activity.uuid in self._ended:
+                continue
             self._mark_pushed(event.activity.uuid)
             if event.type is ActivityEventType.ENDED:
                 self._end(event.activity.uuid, event.activity)
@@ -139,6 +149,9 @@ class ActivityTracker:
         tracked = self.activities.pop(uuid, None)
         if tracked is None:
             return
+        self._ended[uuid] = None
+        if len(self._ended) > ENDED_REMEMBERED:
+            del self._ended[next(iter(self._ended))]
         if last is not None:
             tracked = TrackedActivity(activity=last, started_at=tracked.started_at)
         for lifecycle_listener in list(self._lifecycle_listeners):
