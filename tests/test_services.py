@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -16,6 +17,7 @@ import pytest
 import voluptuous as vol
 
 from custom_components.plex_activities.const import DOMAIN, SERVICE_CANCEL
+from plex_simulator.faults import PathFault
 from tests.helpers import activity_entity_id, settle, wait_for
 
 if TYPE_CHECKING:
@@ -174,6 +176,52 @@ async def test_unreachable(
     assert "HTTP 502" in str(err.value)
 
 
+EVENT = "event.plex_simulator_activity"
+
+
+async def lose_server(
+    hass: HomeAssistant, entry: MockConfigEntry, sim: PlexSimulator
+) -> None:
+    """Take Plex away until a poll marks it unavailable, with no notification channel."""
+    coordinator = entry.runtime_data
+    sim.websocket_enabled = sim.eventsource.enabled = False
+    sim.rest_failure_status = 503
+    await sim.drop_websockets()
+    await wait_for(hass, lambda: not coordinator.listener.stats.connected)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(EVENT).state == STATE_UNAVAILABLE
+    sim.rest_failure_status = None  # Plex answers again; no poll has noticed
+
+
+async def cancel_seen_by_automations(
+    hass: HomeAssistant, entry: MockConfigEntry, uuid: str
+) -> None:
+    """Cancel; the `ended` must fire once, on an available event entity."""
+    seen: list[tuple[str, str | None]] = []
+
+    def record(event: Event[EventStateChangedData]) -> None:
+        old, new = event.data["old_state"], event.data["new_state"]
+        if new is not None and new.entity_id == EVENT:
+            seen.append((old.state if old else "", new.attributes.get("event_type")))
+
+    entity_id = activity_entity_id(hass, uuid)
+    unsubscribe = hass.bus.async_listen("state_changed", record)
+    await cancel_uuid(hass, entry, uuid)
+    await hass.async_block_till_done()
+    unsubscribe()
+    state = hass.states.get(EVENT)
+    assert state.state != STATE_UNAVAILABLE
+    assert (state.attributes["event_type"], state.attributes["uuid"]) == ("ended", uuid)
+    assert state.attributes["cancelled"] is True
+    # Automations ignore a change from unavailable: the one `ended` is not such.
+    ended_after = [old for old, kind in seen if kind == "ended"]
+    assert len(ended_after) == 1
+    assert ended_after[0] != STATE_UNAVAILABLE
+    assert hass.states.get(entity_id) is None
+    assert activity_entity_id(hass, uuid) is None
+
+
 async def test_cancel_while_the_server_is_unavailable(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:
@@ -184,43 +232,35 @@ async def test_cancel_while_the_server_is_unavailable(
     at once, so its `ended` fired on the unavailable entity and reached no automation
     (they ignore changes from unavailable). Without notifications, REST tells.
     """
-    event_id = "event.plex_simulator_activity"
     uuid = simulator.start_activity(title="Scanning Movies", cancellable=True)
     await settle(hass, simulator)
-    entity_id = activity_entity_id(hass, uuid)
-    coordinator = init_integration.runtime_data
-    simulator.websocket_enabled = simulator.eventsource.enabled = False
-    simulator.rest_failure_status = 503
-    await simulator.drop_websockets()
-    await wait_for(hass, lambda: not coordinator.listener.stats.connected)
-    await coordinator.async_refresh()
-    await hass.async_block_till_done()
-    assert hass.states.get(event_id).state == STATE_UNAVAILABLE
-    simulator.rest_failure_status = None  # Plex answers again; no poll has noticed
+    await lose_server(hass, init_integration, simulator)
+    await cancel_seen_by_automations(hass, init_integration, uuid)
 
-    seen: list[tuple[str, str | None, str | None]] = []
 
-    def record(event: Event[EventStateChangedData]) -> None:
-        old, new = event.data["old_state"], event.data["new_state"]
-        if new is not None and new.entity_id == event_id:
-            seen.append(
-                (old.state if old else "", new.attributes.get("event_type"), new.state)
-            )
+async def test_cancel_between_a_reconnect_and_its_resync(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cancel right after the notifications came back ends it where automations see it.
 
-    unsubscribe = hass.bus.async_listen("state_changed", record)
-    await cancel_uuid(hass, init_integration, uuid)
-    await hass.async_block_till_done()
-    unsubscribe()
-    state = hass.states.get(event_id)
-    assert state.state != STATE_UNAVAILABLE
-    assert (state.attributes["event_type"], state.attributes["uuid"]) == ("ended", uuid)
-    assert state.attributes["cancelled"] is True
-    # Fired once, on an available entity: an automation's trigger sees it.
-    ended = [(old, kind) for old, kind, _ in seen if kind == "ended"]
-    assert len(ended) == 1
-    assert ended[0][0] != STATE_UNAVAILABLE
-    assert hass.states.get(entity_id) is None
-    assert activity_entity_id(hass, uuid) is None
+    Found by the chaos soak: the notifications count as connected before their
+    resync says Plex is back; the event entity is available from then on, but its
+    last state is still unavailable. Ended at once, the activity's `ended` was the
+    entity's first state after unavailable, which automations ignore.
+    """
+    uuid = simulator.start_activity(title="Scanning Movies", cancellable=True)
+    await settle(hass, simulator)
+    listener = init_integration.runtime_data.listener
+    monkeypatch.setattr(listener, "_sleep", lambda _delay: asyncio.sleep(0.01))
+    await lose_server(hass, init_integration, simulator)
+    simulator.route_faults.set("/activities", PathFault(delay=1.0))  # a slow resync
+    simulator.websocket_enabled = True
+    await wait_for(hass, lambda: listener.stats.connected)
+    assert not init_integration.runtime_data.last_update_success
+    await cancel_seen_by_automations(hass, init_integration, uuid)
 
 
 async def test_bad_targets(

@@ -61,11 +61,12 @@ async def async_cancel(coordinator: PlexActivitiesCoordinator, uuid: str) -> Non
 
 async def _async_show_ended(coordinator: PlexActivitiesCoordinator, uuid: str) -> None:
     """Show that a cancelled (or already gone) activity is over."""
-    if coordinator.listener.stats.connected:
+    if coordinator.last_update_success and coordinator.listener.stats.connected:
         # Plex confirms with an `ended` notification; don't wait for it.
         coordinator.tracker.end_now(uuid)
         return
-    # No notification comes: REST tells. A resync that works makes the entities
-    # available before the `ended` fires; ending it here would fire it on an
-    # unavailable event entity, where no automation sees it.
+    # Otherwise REST tells: a resync that works makes the entities available before
+    # the `ended` fires. Ended here, it would fire on an unavailable event entity (no
+    # notifications), or on one whose last state is unavailable (notifications back,
+    # their resync under way): either way no automation sees it.
     await coordinator.async_refresh()
