@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import pytest
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+    from custom_components.plex_activities.api import ListenerStats
     from plex_simulator import PlexSimulator
 
 ACTIVITY_TYPES = (
@@ -269,7 +270,7 @@ class ChaosSoak:
         EventSource, the websocket is refused first if need be (the listener moves on).
         """
         simulator = self.simulator
-        if simulator.websocket_silent or simulator.eventsource.silent:
+        if self._background:  # one silence at a time
             return
         if channel == "websocket" and not open_channels(simulator, channel):
             return
@@ -285,10 +286,8 @@ class ChaosSoak:
                 refused = simulator.websocket_enabled
                 await FAULT_KINDS["refused_upgrade"].inject(simulator, self.rng)
                 await wait_for_channel(simulator, channel, timeout=5.0)
-            if self.entry.state is not ConfigEntryState.LOADED:
-                return
-            stats = self.entry.runtime_data.listener.stats
-            if not (stats.connected and stats.transport == channel):
+            stats = self._listener_stats()
+            if stats is None or not (stats.connected and stats.transport == channel):
                 return  # nothing to silence: the listener is between connections
             self.figures.faults[f"{channel}_silence"] += 1
             self.trace.note(f"fault {channel}_silence")
@@ -298,8 +297,13 @@ class ChaosSoak:
                 simulator.eventsource.silent = True
             connects = stats.connects
             async with asyncio.timeout(SILENCE_NOTICED_WITHIN):
-                # The listener's counters have no event to wait on.
-                while stats.connected and stats.connects == connects:  # noqa: ASYNC110
+                # The listener's counters have no event to wait on. A reload (after
+                # re-authentication) replaces the listener: then it is over too.
+                while (  # noqa: ASYNC110
+                    self._listener_stats() is stats
+                    and stats.connected
+                    and stats.connects == connects
+                ):
                     await asyncio.sleep(0.02)
         except TimeoutError:
             self._problems.append(f"the listener kept a silent {channel} connection")
@@ -307,6 +311,12 @@ class ChaosSoak:
             simulator.websocket_silent = simulator.eventsource.silent = False
             if refused and "refused_upgrade" not in self._lasting:
                 simulator.websocket_enabled = True
+
+    def _listener_stats(self) -> ListenerStats | None:
+        """Return the counters of the entry's notification listener, if loaded."""
+        if self.entry.state is not ConfigEntryState.LOADED:
+            return None
+        return self.entry.runtime_data.listener.stats
 
     def _revoke_token(self) -> None:
         if self._new_token is not None:
