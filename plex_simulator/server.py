@@ -115,6 +115,7 @@ class PlexSimulator:
         self.shared_users = SharedUsers()
         self._hub = NotificationHub(audience=self.shared_users.entries_for)
         self._runner: web.AppRunner | None = None
+        self._listening: asyncio.AbstractServer | None = None
         self.latency: float = 0.0
         self.rest_failure_status: int | None = None
         self.rest_failure_body: str | None = None
@@ -162,17 +163,36 @@ class PlexSimulator:
             raise
         self._port = site.port
         self._runner = runner
+        self._listening = site._server  # noqa: SLF001 - aiohttp keeps it to itself
 
     async def stop(self) -> None:
         """Close every websocket and the listener; calling it twice is fine."""
         runner, self._runner = self._runner, None
         if runner is None:
             return
+        await self._stop_accepting()
         await self.work.stop()
         try:
             await self._hub.close_all(WSCloseCode.GOING_AWAY)
         finally:
             await runner.cleanup()
+
+    async def _stop_accepting(self) -> None:
+        """Accept no more connections, and let those just accepted attach first.
+
+        asyncio attaches an accepted connection to its server in a task of its own; one
+        that runs after the server closed fails an assertion inside asyncio (logged as
+        an error in the loop). So the listening sockets stop accepting, the loop runs
+        the attachments under way, and only then does the server close.
+        """
+        listening, self._listening = self._listening, None
+        if not isinstance(listening, asyncio.Server):
+            return
+        loop = asyncio.get_running_loop()
+        for sock in listening.sockets:
+            loop.remove_reader(sock.fileno())
+        for _ in range(3):
+            await asyncio.sleep(0)
 
     async def restart(
         self, *, down_for: float = 0.0, clear_activities: bool = True
