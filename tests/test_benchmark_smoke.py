@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING
 
 from benchmarks.runner import SMOKE, run, table
@@ -39,3 +40,25 @@ async def test_benchmark_smoke(
     assert results.churn["leaked_registry_entries"] == 0
     assert results.churn["leaked_states"] == 0
     assert results.startup["seconds_to_all_states"] > 0
+
+
+def test_benchmark_has_the_fixtures_it_uses() -> None:
+    """benchmarks/ borrows the suite's fixtures by name: every one it needs is there."""
+    import benchmarks.conftest  # noqa: PLC0415 - only this test needs it
+    from benchmarks.test_benchmark import test_benchmark  # noqa: PLC0415
+    from tests import conftest  # noqa: PLC0415
+
+    borrowed = set(vars(benchmarks.conftest))
+    # Home Assistant's own fixtures (hass, ...) come from its pytest plugin.
+    ours = set(vars(conftest))
+    needed = set(inspect.signature(test_benchmark).parameters)
+    seen: set[str] = set()
+    while needed - seen:
+        name = (needed - seen).pop()
+        seen.add(name)
+        if name in ours and hasattr(vars(conftest)[name], "__wrapped__"):
+            needed |= set(
+                inspect.signature(vars(conftest)[name].__wrapped__).parameters
+            )
+    missing = sorted(name for name in seen if name in ours and name not in borrowed)
+    assert not missing, f"benchmarks/conftest.py does not import {missing}"
