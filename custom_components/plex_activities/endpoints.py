@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .api.gdm import GDM_ADDRESS
-from .api.plextv import PLEX_AUTH_APP_URL, PLEX_TV_URL
+from .api import GDM_ADDRESS, PLEX_AUTH_APP_URL, PLEX_TV_URL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,17 +6,14 @@ from typing import TYPE_CHECKING, Final
 
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .api.account import ConnectionKind
-from .api.plextv import PlexTvClient
-from .api.probe import Candidate, candidates, probe
+from .api import Candidate, ConnectionKind, PlexTvClient, candidates, probe
 from .const import LOGGER
 from .endpoints import plex_endpoints
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
-    from .api.account import PlexResource
-    from .api.server import ServerInfo
+    from .api import PlexResource, ServerInfo
 
 PRODUCT: Final = "Plex Activities for Home Assistant"
 

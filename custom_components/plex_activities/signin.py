@@ -22,10 +22,13 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .api import PlexError, PlexNotFoundError
-from .api.account import ConnectionKind
-from .api.exceptions import PlexRateLimitedError
-from .api.probe import Candidate
+from .api import (
+    Candidate,
+    ConnectionKind,
+    PlexError,
+    PlexNotFoundError,
+    PlexRateLimitedError,
+)
 from .const import CONF_ACCOUNT_TOKEN, CONF_CLIENT_IDENTIFIER, DOMAIN, LOGGER
 from .flow_base import PlexFlowBase
 from .plextv import async_connect, plextv_client, server_token
@@ -35,8 +38,7 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigFlowResult
 
-    from .api.account import PlexPin, PlexResource
-    from .api.plextv import PlexTvClient
+    from .api import PlexPin, PlexResource, PlexTvClient
 
 # plex.tv's guidance: poll a PIN once a second.
 PIN_POLL_INTERVAL: Final = 1.0
