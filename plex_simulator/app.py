@@ -189,7 +189,7 @@ class _Routes:
                 connection.pings += 1
                 if sim.websocket_pong_delay > 0:
                     await asyncio.sleep(sim.websocket_pong_delay)
-                if not sim.websocket_silent:
+                if not connection.is_silent:
                     await websocket.pong(message.data)
         finally:
             await hub.unregister(connection)

@@ -137,6 +137,9 @@ class QueuedConnection:
         self.token = token
         self.filter = notification_filter
         self._is_silent = is_silent
+        self.silent = False
+        """True makes this one connection play dead (no frames, pings or pongs);
+        connections opened later are not affected."""
         self._queue: asyncio.Queue[_QueueItem] = asyncio.Queue()
         self.frames_sent = 0
         self.pings = 0
@@ -155,6 +158,11 @@ class QueuedConnection:
     def closed(self) -> bool:
         """Whether the connection is closed already."""
         raise NotImplementedError
+
+    @property
+    def is_silent(self) -> bool:
+        """Whether this connection plays dead now (it alone, or the whole server)."""
+        return self.silent or self._is_silent()
 
     async def _write(self, data: str | bytes) -> None:
         raise NotImplementedError
@@ -188,7 +196,7 @@ class QueuedConnection:
                     closed = True
                     async with asyncio.timeout(_CLOSE_TIMEOUT):
                         await self._close(item.code)
-                elif self._is_silent():
+                elif self.is_silent:
                     continue
                 elif isinstance(item, Uncounted):
                     await self._write(item.text)

@@ -316,6 +316,32 @@ async def test_websocket_silent(
     assert websocket.closed
 
 
+async def test_silenced_connection_leaves_later_ones_alone(
+    sim: PlexSimulator, session: aiohttp.ClientSession
+) -> None:
+    """A silenced connection plays dead; one opened after it gets every frame.
+
+    The soak silences the listener's connection; when a drop closes it and the
+    listener reconnects and resyncs before the silence is over, the frames sent right
+    after the resync must reach the new connection (a global flag swallowed them, so
+    Home Assistant stayed at the resync's progress while the server had moved on).
+    """
+    old = await connect(session, sim)
+    (silenced,) = sim.notification_hub.connections
+    silenced.silent = True
+    sim.start_activity()
+    await sim.notification_hub.flush()
+    assert silenced.frames_sent == 0
+    await sim.drop_websockets()
+    assert (await old.receive(timeout=2.0)).type is aiohttp.WSMsgType.CLOSE
+    await old.close()
+    new = await connect(session, sim)
+    # The silenced connection is gone, but its silence must not outlive it.
+    sim.start_activity()
+    assert activity_entry(await receive_json(new))["event"] == "started"
+    await new.close()
+
+
 async def test_revoke_token_closes_sockets(
     sim: PlexSimulator, session: aiohttp.ClientSession
 ) -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from custom_components.plex_activities.api import ListenerStats
     from plex_simulator import PlexSimulator
+    from plex_simulator.notifications import QueuedConnection
 
 ACTIVITY_TYPES = (
     ("library.update.section", "Scanning"),
@@ -281,6 +282,10 @@ class ChaosSoak:
     async def _silent(self, channel: Channel) -> None:
         simulator = self.simulator
         refused = False
+        # Only the connections open now play dead: the one the listener opens after
+        # giving them up (or after a drop) must get its frames, or the updates sent
+        # right after its resync are lost while the connection looks alive.
+        silenced: list[QueuedConnection] = []
         try:
             if channel == "eventsource" and not open_channels(simulator, channel):
                 refused = simulator.websocket_enabled
@@ -291,10 +296,9 @@ class ChaosSoak:
                 return  # nothing to silence: the listener is between connections
             self.figures.faults[f"{channel}_silence"] += 1
             self.trace.note(f"fault {channel}_silence")
-            if channel == "websocket":
-                simulator.websocket_silent = True
-            else:
-                simulator.eventsource.silent = True
+            silenced = open_channels(simulator, channel)
+            for connection in silenced:
+                connection.silent = True
             connects = stats.connects
             async with asyncio.timeout(SILENCE_NOTICED_WITHIN):
                 # The listener's counters have no event to wait on. A reload (after
@@ -308,7 +312,8 @@ class ChaosSoak:
         except TimeoutError:
             self._problems.append(f"the listener kept a silent {channel} connection")
         finally:
-            simulator.websocket_silent = simulator.eventsource.silent = False
+            for connection in silenced:
+                connection.silent = False
             if refused and "refused_upgrade" not in self._lasting:
                 simulator.websocket_enabled = True
 
