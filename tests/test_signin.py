@@ -214,6 +214,40 @@ async def test_plextv_down(hass: HomeAssistant, use_standins: PlexTvStandIn) -> 
     assert result["type"] is FlowResultType.FORM
 
 
+async def test_plextv_busy_before_signin(
+    hass: HomeAssistant, use_standins: PlexTvStandIn
+) -> None:
+    """A 429 creating the PIN is its own clear abort; nothing was entered yet."""
+    use_standins.rate_limited = 1
+    result = await open_signin(hass)
+    assert_aborted(result, "plextv_rate_limited")
+    assert [r[1] for r in use_standins.requests] == ["/api/v2/pins"]
+
+
+async def test_plextv_busy_after_signin(
+    hass: HomeAssistant,
+    use_standins: PlexTvStandIn,
+    start_simulator: StartSimulator,
+    mock_setup_entry: AsyncMock,
+) -> None:
+    """A 429 listing the servers keeps the sign-in: the form says so, submit retries."""
+    plextv = use_standins
+    plextv.servers = [owned_server(await start_simulator(token=ACCOUNT_TOKEN))]
+    result = await open_signin(hass)
+    assert plextv.claim()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    plextv.rate_limited = 1  # the servers' listing
+    result = await hass.config_entries.flow.async_configure(result["flow_id"])
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "signin_servers"
+    assert result["errors"] == {"base": "plextv_rate_limited"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_ACCOUNT_TOKEN] == ACCOUNT_TOKEN
+    listings = [r for r in plextv.requests if r[1] == "/api/v2/resources"]
+    assert len(listings) == 2
+
+
 async def test_plextv_down_after_signin(
     hass: HomeAssistant, use_standins: PlexTvStandIn
 ) -> None:

@@ -66,6 +66,9 @@ class SignInSteps(PlexFlowBase):
         if self._pin is None:
             try:
                 self._pin = await client.create_pin()
+            except PlexRateLimitedError:  # nothing is lost: nothing was entered yet
+                LOGGER.warning("plex.tv asks to wait before creating a sign-in PIN")
+                return self.async_abort(reason="plextv_rate_limited")
             except PlexError as err:
                 LOGGER.warning("plex.tv could not create a sign-in PIN: %s", err)
                 return self.async_abort(reason="plextv_unavailable")
@@ -100,14 +103,29 @@ class SignInSteps(PlexFlowBase):
     async def async_step_signin_servers(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """List the account's servers; use the one meant, or let the user choose."""
+        """List the account's servers; use the one meant, or let the user choose.
+
+        When plex.tv asks to wait, the form says so and submitting it asks again: the
+        sign-in is kept, the user does not have to sign in again.
+        """
         assert self._account_token is not None  # noqa: S101 - set before this step
         client = plextv_client(self.hass, self._client_identifier())
         try:
             servers = await client.servers(self._account_token)
+        except PlexRateLimitedError:
+            LOGGER.warning("plex.tv asks to wait before listing the account's servers")
+            return self.async_show_form(
+                step_id="signin_servers", errors={"base": "plextv_rate_limited"}
+            )
         except PlexError as err:
             LOGGER.warning("plex.tv could not list the account's servers: %s", err)
             return self.async_abort(reason="plextv_unavailable")
+        return await self._async_choose_server(servers)
+
+    async def _async_choose_server(
+        self, servers: list[PlexResource]
+    ) -> ConfigFlowResult:
+        """Use the server this flow is about, the only one, or let the user choose."""
         if not servers:
             return self.async_abort(reason="no_servers")
         wanted = self._wanted_server()
