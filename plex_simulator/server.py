@@ -68,7 +68,8 @@ class PlexSimulator:
             ``route_faults.set(path, PathFault(delay=1.0))``).
         shared_users: The users the server is shared with, by token; each sees
             and may cancel only its own activities (``shared_users.add(token,
-            user_id)``, ``shared_users.refusal_status``).
+            user_id)``, ``shared_users.refusal_status``); ``stop_sharing(token)``
+            also closes that user's notification channels.
         requests: Every HTTP request received, oldest first.
     """
 
@@ -269,6 +270,19 @@ class PlexSimulator:
                 connection.token != new_token
                 and self.shared_users.user_of(connection.token) is None
             ),
+            WSCloseCode.POLICY_VIOLATION,
+        )
+
+    def stop_sharing(self, token: str) -> None:
+        """Stop sharing with the user of ``token`` and close its notification channels.
+
+        From now on the token is a wrong one; its websockets and EventSource streams
+        end (after their queued frames), as revoking the owner's token ends the
+        owner's, so a client finds out at its next connection attempt.
+        """
+        self.shared_users.remove(token)
+        self._hub.close_where(
+            lambda connection: connection.token == token,
             WSCloseCode.POLICY_VIOLATION,
         )
 

@@ -56,7 +56,10 @@ class SharedUsers:
         self._users[token] = user_id
 
     def remove(self, token: str) -> None:
-        """Stop sharing with the user of ``token``; the token is then a wrong one."""
+        """Stop sharing with the user of ``token``; the token is then a wrong one.
+
+        ``PlexSimulator.stop_sharing`` also closes the user's notification channels.
+        """
         self._users.pop(token, None)
 
     def user_of(self, token: str | None) -> int | None:

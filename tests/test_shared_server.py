@@ -11,7 +11,7 @@ import pytest
 
 from custom_components.plex_activities.const import DOMAIN, SERVICE_CANCEL
 from tests.const import SHARED_TOKEN
-from tests.helpers import activity_entity_id, config_entry_for, settle
+from tests.helpers import activity_entity_id, config_entry_for, settle, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -120,6 +120,25 @@ async def test_revoked_share_still_reauthenticates(
     assert err.value.translation_key == "cancel_auth_failed"
     await hass.async_block_till_done()
     assert SOURCE_REAUTH in _reauth_flows(hass)
+
+
+async def test_share_ended_while_listening(
+    hass: HomeAssistant,
+    shared_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The owner stops sharing: the channel closes and its resync asks to sign in."""
+    del shared_entry
+    simulator.stop_sharing(SHARED_TOKEN)
+    await simulator.wait_for_websocket_count(0, timeout=5.0)
+    await wait_for(hass, lambda: SOURCE_REAUTH in _reauth_flows(hass))
+    assert _reauth_flows(hass) == [SOURCE_REAUTH]
+    # One line, the documented re-authentication one; the token is in none.
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert "rejected the token" in errors[0]
+    assert SHARED_TOKEN not in caplog.text
 
 
 async def test_owners_work_is_not_allowed(

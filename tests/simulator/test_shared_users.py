@@ -160,3 +160,24 @@ async def test_new_owner_token_keeps_shared_users(
     assert not user.closed
     assert await _listed(session, sim.url, SHARED) == []
     await user.close()
+
+
+async def test_stop_sharing_closes_the_users_channels(
+    sim: PlexSimulator, session: aiohttp.ClientSession
+) -> None:
+    """Stopping to share ends the user's websocket and stream, not the owner's."""
+    sim.shared_users.add(SHARED, SHARED_ID)
+    owner = await connect(session, sim)
+    user = await connect(session, sim, token=SHARED)
+    stream = await open_stream(session, sim, token=SHARED)
+    await sim.wait_for_websocket_count(3)
+    sim.stop_sharing(SHARED)
+    await sim.wait_for_websocket_count(1, timeout=2.0)
+    message = await user.receive(timeout=2.0)
+    assert message.type is aiohttp.WSMsgType.CLOSE
+    assert message.data == aiohttp.WSCloseCode.POLICY_VIOLATION
+    assert await stream.content.read() == b""
+    assert not owner.closed
+    async with session.get(f"{sim.url}/activities", headers=SHARED_HEADERS) as answer:
+        assert answer.status == 401
+    await owner.close()
