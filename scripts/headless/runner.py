@@ -18,7 +18,7 @@ from headless.checks.dashboard import dashboard_screenshot
 from headless.checks.eventsource import live_over_eventsource
 from headless.checks.log import check_log
 from headless.checks.scan import start_and_follow_scans
-from headless.checks.signin import sign_in
+from headless.checks.signin import add_shared_server, sign_in
 from headless.common import ROOT, log
 from headless.context import CheckContext
 from headless.ha_client import HomeAssistantClient
@@ -38,6 +38,7 @@ async def run_checks(ctx: CheckContext) -> None:
     if ctx.has_browser:
         await dashboard_screenshot(ctx)
         await check_card(ctx)
+    await add_shared_server(ctx)
 
 
 async def run(options: argparse.Namespace) -> None:

@@ -4,7 +4,9 @@ Through the config-flow REST API: the menu, **Sign in with Plex**, the external 
 the stand-in's sign-in page, where the check presses **Sign in** (in Chromium when there
 is a browser, else with the page's own request), the server choice (the simulator and a
 server shared by "alice"), and the entry. With a browser it first captures the flow's
-first step, as a user sees it, for the README (``screenshot-signin.png``).
+first step, as a user sees it, for the README (``screenshot-signin.png``). At the end of
+the run a second sign-in adds alice's server, the only one left, and checks that it
+shows none of alice's own activities.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from headless.context import CheckContext
 
 FLOW_PATH = "/api/config/config_entries/flow"
+# The server "alice" shares with the demo account (plex_simulator.signin_demo).
+SHARED_SERVER = "Alice's Plex"
 # The "my" redirect opens Add integration > Plex Activities in the frontend.
 ADD_INTEGRATION_PATH = f"/_my_redirect/config_flow_start?domain={DOMAIN}"
 # The page's text, shadow roots included (the frontend is web components).
@@ -91,11 +95,9 @@ async def press_sign_in(ctx: CheckContext, url: str) -> None:
             raise CheckError(f"the stand-in refused the sign-in: {response.status}")
 
 
-async def sign_in(ctx: CheckContext) -> None:
-    """Add the integration by signing in with Plex, choosing the simulator."""
+async def signed_in_step(ctx: CheckContext) -> tuple[str, dict[str, Any]]:
+    """Open a flow, sign in on the stand-in; return the flow's path and next step."""
     ha = ctx.ha
-    if ctx.has_browser:
-        await signin_screenshot(ctx)
     _, flow = await ha.request(
         "POST", FLOW_PATH, json_body={"handler": DOMAIN, "show_advanced_options": False}
     )
@@ -113,15 +115,59 @@ async def sign_in(ctx: CheckContext) -> None:
         return None if current.get("type") == "external" else current
 
     step = await wait_for("the flow to see the sign-in", progressed, timeout=30)
+    return flow_url, step
+
+
+async def sign_in(ctx: CheckContext) -> None:
+    """Add the integration by signing in with Plex, choosing the simulator."""
+    ha = ctx.ha
+    if ctx.has_browser:
+        await signin_screenshot(ctx)
+    flow_url, step = await signed_in_step(ctx)
     if step.get("step_id") != "select_server":
         raise CheckError(f"the flow did not offer the account's servers: {step}")
     (field,) = step["data_schema"]
     options = field["selector"]["select"]["options"]
     labels = sorted(option["label"] for option in options)
-    if labels != ["Alice's Plex (alice)", "Plex Simulator"]:
+    if labels != [f"{SHARED_SERVER} (alice)", "Plex Simulator"]:
         raise CheckError(f"unexpected servers: {labels}")
     simulator = next(o["value"] for o in options if o["label"] == "Plex Simulator")
     _, result = await ha.request("POST", flow_url, json_body={"server": simulator})
     if result.get("type") != "create_entry" or result.get("title") != "Plex Simulator":
         raise CheckError(f"signing in did not create the simulator's entry: {result}")
     log(f"config entry created by signing in: {result['title']!r}")
+
+
+async def add_shared_server(ctx: CheckContext) -> None:
+    """Sign in again: only alice's shared server is left, and it shows only our work.
+
+    Alice's own library scan runs there; Plex shows a shared user only the activities
+    it started, so the entry's Activities sensor stays at 0 and no activity sensor
+    appears for it.
+    """
+    ha = ctx.ha
+    _, result = await signed_in_step(ctx)
+    if result.get("type") != "create_entry" or result.get("title") != SHARED_SERVER:
+        raise CheckError(f"signing in again did not add {SHARED_SERVER}: {result}")
+    log(f"config entry created for the shared server: {result['title']!r}")
+
+    async def shared_states(attribute: str) -> list[dict[str, Any]]:
+        """Return the states of the shared server's entities with `attribute`."""
+        entities = set(await ha.integration_entities())
+        return [
+            state
+            for entity_id, state in (await ha.states()).items()
+            if entity_id in entities
+            and attribute in state["attributes"]
+            and str(state["attributes"].get("friendly_name")).startswith(SHARED_SERVER)
+        ]
+
+    (state,) = await wait_for(
+        f"the Activities sensor of {SHARED_SERVER}",
+        lambda: shared_states("activities"),
+    )
+    if state["state"] != "0" or state["attributes"]["activities"]:
+        raise CheckError(f"{SHARED_SERVER} shows someone else's activities: {state}")
+    if theirs := [s["entity_id"] for s in await shared_states("uuid")]:
+        raise CheckError(f"activity sensors of alice's own work: {theirs}")
+    log(f"{state['entity_id']} = 0: alice's own scan is not shown to a shared user")
