@@ -120,6 +120,33 @@ async def test_scanning_follows_late_context_and_refreshing(
     assert state_of(hass, "binary_sensor.plex_simulator_music_scanning") == STATE_OFF
 
 
+async def test_late_context_in_updates_of_one_frame(
+    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+) -> None:
+    """Two updates naming the library in one frame index the scan once.
+
+    Both are applied in the same loop turn; the listener stays up and live.
+    """
+    uuid = simulator.start_activity(type="library.update.section", title="Scanning")
+    await settle(hass, simulator)
+    named = {**simulator.activities[uuid], "Context": {"librarySectionID": "3"}}
+    simulator.send_notification(
+        "activity",
+        "ActivityNotification",
+        [
+            {"event": "updated", "uuid": uuid, "Activity": {**named, "progress": p}}
+            for p in (10, 20)
+        ],
+    )
+    await settle(hass, simulator)
+    assert state_of(hass, "binary_sensor.plex_simulator_music_scanning") == STATE_ON
+    listener = init_integration.runtime_data.listener
+    assert listener.stats.connected
+    simulator.end_activity(uuid)
+    await settle(hass, simulator)
+    assert state_of(hass, "binary_sensor.plex_simulator_music_scanning") == STATE_OFF
+
+
 async def test_no_writes_for_progress(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:

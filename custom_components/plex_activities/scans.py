@@ -100,8 +100,10 @@ class ScanIndex:
         tracked = self._coordinator.activities.get(uuid)
         if tracked is None or (section := tracked.activity.library_section_id) is None:
             return
+        if (unsubscribe := self._unnamed.pop(uuid, None)) is None:
+            return  # indexed by an earlier update in this same loop turn
         # Not unsubscribed right here: the tracker is calling this activity's listeners.
-        self._coordinator.hass.loop.call_soon(self._unnamed.pop(uuid))
+        self._coordinator.hass.loop.call_soon(unsubscribe)
         self._index(uuid, section)
 
     def _index(self, uuid: str, section_id: str) -> None:
