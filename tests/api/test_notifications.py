@@ -385,3 +385,44 @@ async def test_backoff_resets_after_recovery(
     await simulator.drop_websockets()  # a short-lived connection, closed at once
     await recorder.until(lambda: recorder.connects == 2)
     assert recorder.delays[failures] <= 1.0
+
+
+async def test_a_failing_callback_reconnects(
+    simulator: PlexSimulator,
+    client: PlexClient,
+    recorder: Recorder,
+    run_listener: RunListener,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An exception in the events callback is logged once and the listener goes on.
+
+    It reconnects (the resync repairs what the frame would have changed) and later
+    frames arrive as before.
+    """
+    failures = [RuntimeError("a bug")]
+
+    def on_events(events: Sequence[ActivityEvent]) -> None:
+        if failures:
+            raise failures.pop()
+        recorder.on_events(events)
+
+    run_listener(
+        NotificationListener(
+            client,
+            on_events=on_events,
+            on_connected=recorder.on_connected,
+            on_disconnected=recorder.on_disconnected,
+            sleep=recorder.sleep,
+        )
+    )
+    await recorder.until(lambda: recorder.connects == 1)
+    simulator.start_activity(uuid="first")
+    await recorder.until(lambda: recorder.connects == 2)
+    assert isinstance(recorder.disconnects[0], PlexConnectionError)
+    simulator.start_activity(uuid="second")
+    await recorder.until(
+        lambda: [e.activity.uuid for e in recorder.events] == ["second"]
+    )
+    logged = [r for r in caplog.records if "Unexpected error" in r.getMessage()]
+    assert len(logged) == 1
+    assert logged[0].exc_info is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from .activities import ActivityEvent
     from .client import PlexClient
     from .streams import NotificationStream
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(kw_only=True)
@@ -110,6 +113,11 @@ class NotificationListener(ReconnectPolicy):
                 raise
             except PlexError as err:
                 error = err
+            except Exception:  # a bug in a callback must not end live updates for good
+                _LOGGER.exception(
+                    "Unexpected error handling notifications; reconnecting"
+                )
+                error = PlexConnectionError("an unexpected error ended the connection")
             self._disconnected(session, error)
             self.stats.transport = self._next_transport(session, error)
             await self._sleep(self._next_delay(session, error))
