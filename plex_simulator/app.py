@@ -91,7 +91,7 @@ class _Routes:
             return None
         if path == WEBSOCKET_PATH:
             if not sim.websocket_enabled:
-                return html_response(404)
+                return html_response(sim.websocket_refusal_status)
         elif path == EVENTSOURCE_PATH:
             if not sim.eventsource.enabled:
                 return html_response(404)

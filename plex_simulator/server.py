@@ -53,8 +53,10 @@ class PlexSimulator:
         rest_failure_body: Replaces the body of those failures.
         rest_failure_content_type: Replaces their content type (``text/html``
             by default), e.g. ``application/json`` to serve broken JSON.
-        websocket_enabled: False makes the websocket path answer 404, like a
-            reverse proxy that does not pass upgrades on.
+        websocket_enabled: False makes the websocket path answer
+            ``websocket_refusal_status``, like a reverse proxy that does not pass
+            upgrades on: 404 by default, 403 or 401 for one that forbids them (the
+            token is fine everywhere else).
         websocket_silent: True makes the server stop answering pings and stop
             sending frames, like a connection that died silently.
         websocket_pong_delay: Seconds the server waits before answering a ping.
@@ -122,6 +124,7 @@ class PlexSimulator:
         self.rest_failure_body: str | None = None
         self.rest_failure_content_type: str | None = None
         self.websocket_enabled: bool = True
+        self.websocket_refusal_status: int = 404
         self.websocket_silent: bool = False
         self.websocket_pong_delay: float = 0.0
         self.eventsource = EventSourceSettings()
