@@ -45,6 +45,36 @@ async def on_eventsource(
     return mock_config_entry
 
 
+@pytest.mark.parametrize("status", [403, 401])
+async def test_proxy_forbidding_websockets(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    status: int,
+) -> None:
+    """A proxy answering 403 or 401 to the upgrade is a refused channel, not a token.
+
+    The token still lists the activities, so no reauth: the EventSource carries on.
+    """
+    simulator.websocket_enabled = False
+    simulator.websocket_refusal_status = status
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    listener = mock_config_entry.runtime_data.listener
+    await wait_for(
+        hass,
+        lambda: (
+            listener.stats.connected and listener.transport is Transport.EVENTSOURCE
+        ),
+    )
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    refused = listener.stats.last_errors[Transport.WEBSOCKET]
+    assert refused.endswith(f"refused the notification websocket (HTTP {status})")
+    uuid = simulator.start_activity(title="Scanning Movies")
+    await settle(hass, simulator)
+    assert activity_entity_id(hass, uuid) is not None
+
+
 async def test_live_updates_over_eventsource(
     hass: HomeAssistant,
     on_eventsource: MockConfigEntry,
@@ -104,7 +134,10 @@ async def test_token_rejected_on_eventsource(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [f["context"]["source"] for f in flows] == [SOURCE_REAUTH]
-    assert [r.path for r in simulator.requests[requests_before:]] == [ES_PATH]
+    # The stream's refusal, and for 401 and 403 the activity list telling a rejected
+    # token from a proxy's refusal; not a poll.
+    checked = [] if status == 498 else ["/activities"]
+    assert [r.path for r in simulator.requests[requests_before:]] == [ES_PATH, *checked]
     ours = [r for r in caplog.records if r.name.startswith("custom_components")]
     assert [(r.levelno, r.getMessage()) for r in ours][-1] == (
         logging.DEBUG,

@@ -152,7 +152,7 @@ async def test_token_not_in_errors(
         assert TOKEN not in exception_text(err)
     # The handshake error of aiohttp carries the request headers: it is never chained.
     assert handshake_error.value.__cause__ is None
-    assert handshake_error.value.__suppress_context__
+    assert handshake_error.value.__context__ is None
 
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)

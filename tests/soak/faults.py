@@ -36,6 +36,9 @@ async def _drop(sim: PlexSimulator, rng: random.Random) -> None:
 
 
 async def _refuse_upgrades(sim: PlexSimulator, rng: random.Random) -> None:
+    # A proxy without upgrades (404), or one that forbids them (403, 401) while the
+    # token is fine: either way a refused channel, not a reauth.
+    sim.websocket_refusal_status = rng.choice((404, 404, 403, 401))
     sim.websocket_enabled = False
     await sim.drop_websockets()
 

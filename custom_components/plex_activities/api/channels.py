@@ -10,7 +10,7 @@ import aiohttp
 
 from .exceptions import PlexEventSourceRefusedError, PlexWebsocketRefusedError
 from .frames import MAX_FRAME_BYTES
-from .rest import RestCore, channel_refusal
+from .rest import RestCore
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -39,6 +39,7 @@ class NotificationChannels(RestCore):
         url = self._build_url(NOTIFICATIONS_PATH, websocket=True).with_query(
             filters=filters
         )
+        status: int | None = None
         try:
             async with asyncio.timeout(self.request_timeout):
                 websocket = await self._session.ws_connect(
@@ -49,15 +50,15 @@ class NotificationChannels(RestCore):
                     max_msg_size=_WS_MAX_MSG_SIZE,
                 )
         except aiohttp.WSServerHandshakeError as err:
-            # The handshake error carries the request headers (and so the token): never chain it.
-            raise channel_refusal(
-                self._base,
-                err.status,
-                "notification websocket",
-                PlexWebsocketRefusedError,
-            ) from None
+            # It carries the request headers (and so the token): keep only the status,
+            # raise outside this handler so that it is never chained.
+            status = err.status
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise self._map_transport_error(err, "notification websocket") from None
+        if status is not None:
+            raise await self.channel_refusal(
+                status, "notification websocket", PlexWebsocketRefusedError
+            )
         try:
             yield websocket
         finally:
@@ -85,14 +86,12 @@ class NotificationChannels(RestCore):
                 )
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise self._map_transport_error(err, "notification EventSource") from None
+        if (status := response.status) != 200:
+            response.close()
+            raise await self.channel_refusal(
+                status, "notification EventSource", PlexEventSourceRefusedError
+            )
         try:
-            if response.status != 200:
-                raise channel_refusal(
-                    self._base,
-                    response.status,
-                    "notification EventSource",
-                    PlexEventSourceRefusedError,
-                )
             yield response
         finally:
             response.close()

@@ -164,6 +164,33 @@ class RestCore:
             f"{what}: not allowed for this token's user (HTTP {status})"
         )
 
+    async def channel_refusal(
+        self, status: int, channel: str, refused: type[PlexChannelRefusedError]
+    ) -> PlexError:
+        """Map the HTTP answer that refused a notification channel onto our errors.
+
+        498 is an expired token. 401 and 403 are what Plex answers a rejected token,
+        but also what a proxy or firewall in front of Plex may answer for a channel it
+        forbids. The activity list, which every user's token may read, tells them
+        apart: a token it rejects too is rejected (reauth); a token it accepts was not
+        the problem, so the channel is refused (the other transport and the REST polls
+        carry on). Without an answer the channel counts as refused: a token that is
+        really bad shows at the next poll.
+        """
+        rejected = PlexAuthenticationError(
+            f"{self._base} rejected the token ({channel}: HTTP {status})"
+        )
+        if status == TOKEN_EXPIRED_STATUS:
+            return rejected
+        if status in TOKEN_REJECTED_STATUSES:
+            try:
+                await self._send("GET", "/activities")
+            except PlexAuthenticationError:
+                return rejected
+            except PlexError:
+                pass
+        return refused(f"{self._base} refused the {channel} (HTTP {status})")
+
     def _map_transport_error(self, err: BaseException, what: str) -> PlexError:
         """Turn an aiohttp/OS error into ours, with a message free of secrets."""
         if isinstance(err, TimeoutError | aiohttp.ServerTimeoutError):
@@ -182,12 +209,3 @@ class RestCore:
         return PlexConnectionError(
             f"cannot connect to {self._base} ({what}: {type(err).__name__})"
         )
-
-
-def channel_refusal(
-    base: URL, status: int, channel: str, refused: type[PlexChannelRefusedError]
-) -> PlexError:
-    """Map the HTTP answer that refused a notification channel onto our errors."""
-    if status in TOKEN_REJECTED_STATUSES:
-        return PlexAuthenticationError(f"{base} rejected the token (HTTP {status})")
-    return refused(f"{base} refused the {channel} (HTTP {status})")
