@@ -25,10 +25,13 @@ class PathFault:
         delay: Seconds to wait before answering (longer than a client's timeout makes
             it time out).
         status: Answer this HTTP status with Plex's HTML error page instead.
+        redirect_to: Answer 302 to this address instead, like a proxy in front of
+            Plex sending requests to a sign-in page elsewhere.
     """
 
     delay: float = 0.0
     status: int | None = None
+    redirect_to: str | None = None
 
 
 class RouteFaults:
@@ -59,4 +62,6 @@ class RouteFaults:
             return None
         if fault.delay > 0:
             await asyncio.sleep(fault.delay)
+        if fault.redirect_to is not None:
+            return html_response(302, headers={"Location": fault.redirect_to})
         return None if fault.status is None else html_response(fault.status)

@@ -24,6 +24,7 @@ UNAUTHORIZED_BODY = (
 )
 
 _REASONS: Mapping[int, str] = {
+    302: "Found",
     400: "Bad Request",
     401: "Unauthorized",
     403: "Forbidden",

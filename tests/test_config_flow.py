@@ -230,7 +230,7 @@ async def test_user_flow_normalizes_url(
         ({CONF_TOKEN: "wrong-token"}, {}, {"base": "invalid_auth"}),
         ({CONF_URL: "http://127.0.0.1:{closed_port}"}, {}, CANNOT_CONNECT),
         ({}, {"rest_failure_status": 503}, CANNOT_CONNECT),
-        ({}, {"rest_failure_status": 302}, CANNOT_CONNECT),
+        ({}, {"rest_failure_status": 302}, {"base": "redirected"}),
         ({}, {"rest_failure_status": 404}, CANNOT_CONNECT),
         (
             {},

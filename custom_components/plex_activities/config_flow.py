@@ -20,6 +20,7 @@ from .api import (
     PlexConnectionError,
     PlexInvalidResponseError,
     PlexNotFoundError,
+    PlexRedirectError,
     PlexSSLError,
 )
 from .const import CONF_CLIENT_IDENTIFIER, DOMAIN, LOGGER
@@ -209,6 +210,8 @@ async def _async_server_info(client: PlexClient, url: str) -> ServerInfo | str:
         error = "ssl_error"
     except PlexAuthenticationError:
         error = "invalid_auth"
+    except PlexRedirectError:  # before PlexInvalidResponseError, its base class
+        error = "redirected"
     except PlexConnectionError, PlexInvalidResponseError, PlexNotFoundError:
         # A 404 on `/` means the address leads to a web server that is not Plex.
         error = "cannot_connect"

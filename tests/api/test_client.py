@@ -11,16 +11,22 @@ from custom_components.plex_activities.api import (
     PlexClient,
     PlexConnectionError,
     PlexError,
+    PlexEventSourceRefusedError,
     PlexInvalidResponseError,
     PlexNotCancellableError,
     PlexNotFoundError,
+    PlexRedirectError,
     PlexTimeoutError,
+    PlexTvClient,
     ServerInfo,
 )
+from plex_simulator import PathFault, PlexSimulator
 from tests.const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:
-    from plex_simulator import PlexSimulator
+    from collections.abc import AsyncIterator
+
+    import aiohttp
 
     from .conftest import MakeClient
 
@@ -218,3 +224,65 @@ def test_error_hierarchy() -> None:
     ):
         assert issubclass(error, PlexError)
     assert issubclass(PlexTimeoutError, PlexConnectionError)
+
+
+def plextv_at(session: aiohttp.ClientSession, sim: PlexSimulator) -> PlexTvClient:
+    """Return a plex.tv client whose plex.tv is `sim` (for transport-level answers)."""
+    return PlexTvClient(
+        session,
+        client_identifier=CLIENT_IDENTIFIER,
+        product="Plex Activities",
+        version="1.0",
+        base_url=sim.url,
+        auth_app_url=sim.url,
+    )
+
+
+@pytest.fixture
+async def elsewhere() -> AsyncIterator[PlexSimulator]:
+    """Return a second server, another origin a redirect could lead to."""
+    other = PlexSimulator(token=TOKEN, machine_identifier="elsewhere")
+    await other.start()
+    yield other
+    await other.stop()
+
+
+async def test_redirects_are_not_followed(
+    client: PlexClient,
+    simulator: PlexSimulator,
+    elsewhere: PlexSimulator,
+    session: aiohttp.ClientSession,
+) -> None:
+    """A redirect (a proxy's sign-in page) is a clear error; the token stays home.
+
+    REST, the EventSource and plex.tv alike: the other origin gets no request at all.
+    """
+    for path in ("/activities", "/:/eventsource/notifications", "/api/v2/resources"):
+        simulator.route_faults.set(path, PathFault(redirect_to=elsewhere.url + path))
+    with pytest.raises(PlexRedirectError, match=r"redirects elsewhere \(HTTP 302"):
+        await client.activities()
+    with pytest.raises(PlexEventSourceRefusedError, match=r"HTTP 302"):
+        async with client.connect_eventsource():
+            pass
+    plextv = plextv_at(session, simulator)
+    with pytest.raises(PlexInvalidResponseError, match=r"unexpected HTTP 302"):
+        await plextv.servers(TOKEN)
+    assert [r.path for r in simulator.requests][-3:] == [
+        "/activities",
+        "/:/eventsource/notifications",
+        "/api/v2/resources",
+    ]
+    assert elsewhere.requests == []
+
+
+async def test_json_nested_beyond_reason(
+    client: PlexClient, simulator: PlexSimulator, session: aiohttp.ClientSession
+) -> None:
+    """JSON nested deeper than Python recurses is an invalid answer, not a crash."""
+    simulator.rest_failure_status = 200
+    simulator.rest_failure_body = "[" * 200_000
+    simulator.rest_failure_content_type = "application/json"
+    with pytest.raises(PlexInvalidResponseError, match="not JSON"):
+        await client.activities()
+    with pytest.raises(PlexInvalidResponseError, match="not JSON"):
+        await plextv_at(session, simulator).servers(TOKEN)

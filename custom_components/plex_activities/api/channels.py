@@ -82,7 +82,11 @@ class NotificationChannels(RestCore):
         try:
             async with asyncio.timeout(self.request_timeout):
                 response = await self._session.get(
-                    url, headers=headers, ssl=self._ssl, timeout=_STREAM_TIMEOUT
+                    url,
+                    headers=headers,
+                    ssl=self._ssl,
+                    timeout=_STREAM_TIMEOUT,
+                    allow_redirects=False,  # the token would go along
                 )
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise self._map_transport_error(err, "notification EventSource") from None

@@ -77,3 +77,7 @@ class PlexNotCancellableError(PlexError):
 
 class PlexInvalidResponseError(PlexError):
     """The server answered with something that is not the expected JSON shape."""
+
+
+class PlexRedirectError(PlexInvalidResponseError):
+    """The address redirects elsewhere (a proxy's sign-in page); it is not followed."""

@@ -119,7 +119,10 @@ class PlexTvClient:
         try:
             async with (
                 asyncio.timeout(self.request_timeout),
-                self._session.request(method, url, headers=headers) as response,
+                # Not followed: the account token would go wherever they lead.
+                self._session.request(
+                    method, url, headers=headers, allow_redirects=False
+                ) as response,
             ):
                 status = response.status
                 retry_after = response.headers.get("Retry-After")
@@ -148,7 +151,7 @@ class PlexTvClient:
             raise PlexInvalidResponseError(f"{what}: unexpected HTTP {status}")
         try:
             return json.loads(body)
-        except ValueError:
+        except ValueError, RecursionError:  # not JSON, or nested beyond reason
             raise PlexInvalidResponseError(f"{what}: the answer is not JSON") from None
 
 

@@ -23,6 +23,7 @@ from .exceptions import (
     PlexNotAllowedError,
     PlexNotCancellableError,
     PlexNotFoundError,
+    PlexRedirectError,
     PlexSSLError,
     PlexTimeoutError,
 )
@@ -38,6 +39,8 @@ TOKEN_REJECTED_STATUSES: Final = frozenset({401, 403, 498})
 TOKEN_EXPIRED_STATUS: Final = 498
 # What every user of a server may do, so a refusal of these is always the token's fault.
 _TOKEN_CHECKS: Final = frozenset({("GET", "/"), ("GET", "/activities")})
+# Redirects are not followed (the token would go along); these say so.
+_REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 
 class RestCore:
@@ -89,7 +92,7 @@ class RestCore:
             return None
         try:
             return json.loads(answer.body)
-        except ValueError:
+        except ValueError, RecursionError:  # not JSON, or nested beyond reason
             raise PlexInvalidResponseError(
                 f"{method} {path}: the answer is not JSON"
             ) from None
@@ -113,8 +116,10 @@ class RestCore:
         try:
             async with (
                 asyncio.timeout(self.request_timeout),
+                # Redirects are not followed: aiohttp would send the token on to
+                # wherever they lead (it strips only Authorization and cookies).
                 self._session.request(
-                    method, url, headers=headers, ssl=self._ssl
+                    method, url, headers=headers, ssl=self._ssl, allow_redirects=False
                 ) as response,
             ):
                 status = response.status
@@ -132,6 +137,11 @@ class RestCore:
         if status >= 500:
             raise PlexConnectionError(
                 f"{self._base} is not available ({what}: HTTP {status})"
+            )
+        if status in _REDIRECT_STATUSES:
+            raise PlexRedirectError(
+                f"{what}: {self._base} redirects elsewhere (HTTP {status}); use the"
+                " address Plex answers at itself"
             )
         if status >= 300:
             raise PlexInvalidResponseError(f"{what}: unexpected HTTP {status}")
