@@ -263,6 +263,7 @@ async def test_butler_tasks_from_the_server(
     assert task_buttons() == []
     simulator.butler.tasks = (
         ButlerTask("AutomaticUpdates", "Install updates"),
+        ButlerTask("GarbageCollectLibraryMedia", "Garbage Collect Library Media"),
         ButlerTask("FutureTask", "Do Future Things"),
     )
     await wait_for(hass, task_buttons)

@@ -44,7 +44,6 @@ KNOWN_TASKS: Final = frozenset(
         "CleanOldCacheFiles",
         "DeepMediaAnalysis",
         "GarbageCollectBlobs",
-        "GarbageCollectLibraryMedia",
         "GenerateBlurHashes",
         "GenerateChapterThumbs",
         "GenerateMediaIndexFiles",
@@ -61,8 +60,10 @@ KNOWN_TASKS: Final = frozenset(
 ENABLED_BY_DEFAULT: Final = frozenset(
     {"BackupDatabase", "OptimizeDatabase", "RefreshLibraries"}
 )
-# Not routine: this one installs a server update.
-NO_BUTTON: Final = frozenset({"AutomaticUpdates"})
+# Not routine work any user may start: installing a server update, and removing library
+# media Plex considers unused (it deletes data; a drive that is offline makes media look
+# unused).
+NO_BUTTON: Final = frozenset({"AutomaticUpdates", "GarbageCollectLibraryMedia"})
 # Listing the tasks is retried after this long, twice as long each time, up to the max.
 RETRY_SECONDS: Final = 30.0
 MAX_RETRY_SECONDS: Final = 3600.0
