@@ -212,6 +212,29 @@ async def test_rediscovery_of_a_configured_server(
     assert not discovery_flows(hass)
 
 
+async def test_working_address_is_kept(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    start_simulator: StartSimulator,
+    simulator: PlexSimulator,
+) -> None:
+    """A working manual entry keeps its address when its identifier shows up elsewhere.
+
+    The other address (an impostor announcing the server's identifier) gets no token.
+    """
+    impostor = await start_simulator()
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=zeroconf_info(impostor.port),
+    )
+    assert_aborted(result, "already_configured")
+    await hass.async_block_till_done()
+    assert init_integration.data[CONF_URL] == simulator.url
+    assert [r.path for r in impostor.requests] == ["/identity"]
+    assert all("X-Plex-Token" not in r.headers for r in impostor.requests)
+
+
 async def test_background_scans(
     hass: HomeAssistant,
     use_standins: PlexTvStandIn,

@@ -4,9 +4,11 @@
 address is used (signing in also tries plex.tv's addresses for the server). The unique
 id is the machine identifier, so a server seen both ways is one flow, and a configured
 one ends the flow. A manual entry reached over plain http at an IP address (what a
-router change breaks) takes the address the server answers from now; https addresses,
-host names and signed-in entries (which ask plex.tv, see `address_switch.py`) are left
-alone.
+router change breaks) takes the address the server answers from now, unless its address
+works (loaded, last poll fine): then nothing moved, and a device on the network that
+announces itself under the server's identifier does not get the token. https
+addresses, host names and signed-in entries (which ask plex.tv, see `address_switch.py`)
+are left alone.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ipaddress
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_URL
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
@@ -86,6 +89,10 @@ class DiscoverySteps(SignInSteps):
             entry is not None
             and CONF_ACCOUNT_TOKEN not in entry.data
             and _is_plain_ip_url(entry.data[CONF_URL])
+            and not (
+                entry.state is ConfigEntryState.LOADED
+                and entry.runtime_data.last_update_success
+            )
         ):
             updates = {CONF_URL: server.url}
         self._abort_if_unique_id_configured(updates=updates)
