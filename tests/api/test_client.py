@@ -11,7 +11,6 @@ from custom_components.plex_activities.api import (
     PlexClient,
     PlexConnectionError,
     PlexError,
-    PlexEventSourceRefusedError,
     PlexInvalidResponseError,
     PlexNotCancellableError,
     PlexNotFoundError,
@@ -22,13 +21,17 @@ from custom_components.plex_activities.api import (
 )
 from plex_simulator import PathFault, PlexSimulator
 from tests.const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
+from tests.tls import self_signed_server_context
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Awaitable, Callable
+    from pathlib import Path
 
     import aiohttp
 
     from .conftest import MakeClient
+
+    type StartSimulator = Callable[..., Awaitable[PlexSimulator]]
 
 
 async def test_identity_needs_no_token(
@@ -247,21 +250,22 @@ async def elsewhere() -> AsyncIterator[PlexSimulator]:
     await other.stop()
 
 
-async def test_redirects_are_not_followed(
+async def test_redirects_elsewhere_are_not_followed(
     client: PlexClient,
     simulator: PlexSimulator,
     elsewhere: PlexSimulator,
     session: aiohttp.ClientSession,
 ) -> None:
-    """A redirect (a proxy's sign-in page) is a clear error; the token stays home.
+    """A redirect to another address (a proxy's sign-in page) is a clear error.
 
-    REST, the EventSource and plex.tv alike: the other origin gets no request at all.
+    REST, the EventSource and plex.tv alike: the other address, the same host at
+    another port here, gets no request at all, so never the token.
     """
     for path in ("/activities", "/:/eventsource/notifications", "/api/v2/resources"):
         simulator.route_faults.set(path, PathFault(redirect_to=elsewhere.url + path))
-    with pytest.raises(PlexRedirectError, match=r"redirects elsewhere \(HTTP 302"):
+    with pytest.raises(PlexRedirectError, match="redirects elsewhere"):
         await client.activities()
-    with pytest.raises(PlexEventSourceRefusedError, match=r"HTTP 302"):
+    with pytest.raises(PlexRedirectError, match="redirects elsewhere"):
         async with client.connect_eventsource():
             pass
     plextv = plextv_at(session, simulator)
@@ -273,6 +277,30 @@ async def test_redirects_are_not_followed(
         "/api/v2/resources",
     ]
     assert elsewhere.requests == []
+
+
+async def test_redirect_to_https_on_the_same_host(
+    simulator: PlexSimulator,
+    start_simulator: StartSimulator,
+    session: aiohttp.ClientSession,
+    tmp_path: Path,
+) -> None:
+    """A proxy upgrading http to https on the same host is followed, as before."""
+    secure = await start_simulator(ssl_context=self_signed_server_context(tmp_path))
+    running = secure.start_activity(title="Scanning Movies")
+    simulator.route_faults.set(
+        "/activities", PathFault(redirect_to=f"{secure.url}/activities")
+    )
+    client = PlexClient(
+        session,
+        simulator.url,
+        TOKEN,
+        client_identifier=CLIENT_IDENTIFIER,
+        verify_ssl=False,
+    )
+    assert [activity.uuid for activity in await client.activities()] == [running]
+    (request,) = [r for r in secure.requests if r.path == "/activities"]
+    assert request.headers["X-Plex-Token"] == TOKEN
 
 
 async def test_json_nested_beyond_reason(

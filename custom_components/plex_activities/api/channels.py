@@ -86,7 +86,7 @@ class NotificationChannels(RestCore):
                     headers=headers,
                     ssl=self._ssl,
                     timeout=_STREAM_TIMEOUT,
-                    allow_redirects=False,  # the token would go along
+                    middlewares=(self._stay_on_server,),
                 )
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise self._map_transport_error(err, "notification EventSource") from None

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from .streams import NotificationStream
 
 _LOGGER = logging.getLogger(__name__)
+# After an unexpected error (a bug), reconnect no sooner than this.
+UNEXPECTED_ERROR_PAUSE = 30.0
 
 
 @dataclass(kw_only=True)
@@ -103,9 +105,11 @@ class NotificationListener(ReconnectPolicy):
 
     async def run(self) -> None:
         """Listen until cancelled; raise PlexAuthenticationError if the token is rejected."""
+        unexpected = 0
         while True:
             session = Session(self.stats.transport)
             error: PlexError | None = None
+            pause = 0.0
             try:
                 await self._connect(session)
             except PlexAuthenticationError as err:
@@ -113,14 +117,17 @@ class NotificationListener(ReconnectPolicy):
                 raise
             except PlexError as err:
                 error = err
-            except Exception:  # a bug in a callback must not end live updates for good
-                _LOGGER.exception(
-                    "Unexpected error handling notifications; reconnecting"
-                )
+            except Exception:  # noqa: BLE001 - a bug must not end live updates for good
+                # Logged with its traceback once; a bug that recurs (every frame of a
+                # long scan) is a debug line, and reconnects no faster than the pause.
+                log = _LOGGER.debug if unexpected else _LOGGER.exception
+                log("Unexpected error handling notifications; reconnecting")
+                unexpected += 1
                 error = PlexConnectionError("an unexpected error ended the connection")
+                pause = UNEXPECTED_ERROR_PAUSE
             self._disconnected(session, error)
             self.stats.transport = self._next_transport(session, error)
-            await self._sleep(self._next_delay(session, error))
+            await self._sleep(max(pause, self._next_delay(session, error)))
 
     async def _connect(self, session: Session) -> None:
         stats = self.stats

@@ -39,7 +39,7 @@ TOKEN_REJECTED_STATUSES: Final = frozenset({401, 403, 498})
 TOKEN_EXPIRED_STATUS: Final = 498
 # What every user of a server may do, so a refusal of these is always the token's fault.
 _TOKEN_CHECKS: Final = frozenset({("GET", "/"), ("GET", "/activities")})
-# Redirects are not followed (the token would go along); these say so.
+# A redirect that is not followed (it names no address) says so.
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 
@@ -71,6 +71,28 @@ class RestCore:
         self._headers: Final = plex_headers(
             client_identifier, product, version, device_name
         )
+
+    async def _stay_on_server(
+        self, request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+    ) -> aiohttp.ClientResponse:
+        """Let redirects move only within the server, so the token never goes elsewhere.
+
+        A request middleware, so it sees every hop: the same scheme, host and port (a
+        path that moved), or the same host over https where it was http (a proxy
+        upgrading to TLS) go on; any other address is a PlexRedirectError before
+        anything is sent there. aiohttp itself would send `X-Plex-Token` on to any
+        address (it strips only `Authorization` and cookies).
+        """
+        url, base = request.url, self._base
+        same = url.host == base.host and (
+            (url.scheme, url.port) == (base.scheme, base.port)
+            or (base.scheme, url.scheme) == ("http", "https")
+        )
+        if not same:
+            raise PlexRedirectError(
+                f"{base} redirects elsewhere; use the address Plex answers at itself"
+            )
+        return await handler(request)
 
     def _build_url(self, path: str, *, websocket: bool = False) -> URL:
         url = URL(str(self._base) + path, encoded=True)
@@ -116,10 +138,12 @@ class RestCore:
         try:
             async with (
                 asyncio.timeout(self.request_timeout),
-                # Redirects are not followed: aiohttp would send the token on to
-                # wherever they lead (it strips only Authorization and cookies).
                 self._session.request(
-                    method, url, headers=headers, ssl=self._ssl, allow_redirects=False
+                    method,
+                    url,
+                    headers=headers,
+                    ssl=self._ssl,
+                    middlewares=(self._stay_on_server,),
                 ) as response,
             ):
                 status = response.status
