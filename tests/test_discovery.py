@@ -6,13 +6,16 @@ from datetime import timedelta
 from ipaddress import ip_address
 from typing import TYPE_CHECKING
 
-from homeassistant.config_entries import SOURCE_USER, SOURCE_ZEROCONF
+from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_USER, SOURCE_ZEROCONF
 from homeassistant.const import CONF_TOKEN, CONF_URL
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.plex_activities import discovery
 from custom_components.plex_activities.const import CONF_ACCOUNT_TOKEN, DOMAIN
@@ -28,7 +31,6 @@ if TYPE_CHECKING:
     from unittest.mock import AsyncMock
 
     from homeassistant.core import HomeAssistant
-    from pytest_homeassistant_custom_component.common import MockConfigEntry
 
     from plex_simulator import PlexSimulator
     from plex_simulator.gdm import GdmResponder
@@ -233,6 +235,25 @@ async def test_working_address_is_kept(
     assert init_integration.data[CONF_URL] == simulator.url
     assert [r.path for r in impostor.requests] == ["/identity"]
     assert all("X-Plex-Token" not in r.headers for r in impostor.requests)
+
+
+async def test_ignored_server(
+    hass: HomeAssistant, gdm_responder: GdmResponder, simulator: PlexSimulator
+) -> None:
+    """A server the user ignored stays ignored, whether GDM or zeroconf finds it."""
+    MockConfigEntry(
+        domain=DOMAIN, source=SOURCE_IGNORE, unique_id=MACHINE_IDENTIFIER, data={}
+    ).add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=zeroconf_info(simulator.port),
+    )
+    assert_aborted(result, "already_configured")
+    announce(gdm_responder, simulator)
+    await discovery.async_scan(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert not discovery_flows(hass)
 
 
 async def test_background_scans(

@@ -88,7 +88,7 @@ class DiscoverySteps(SignInSteps):
         if (
             entry is not None
             and CONF_ACCOUNT_TOKEN not in entry.data
-            and _is_plain_ip_url(entry.data[CONF_URL])
+            and _is_plain_ip_url(entry.data.get(CONF_URL, ""))  # ignored: no data
             and not (
                 entry.state is ConfigEntryState.LOADED
                 and entry.runtime_data.last_update_success
