@@ -12,6 +12,7 @@ import {
   readActivities,
   type StateLike,
 } from "./logic";
+import { languageOf, type TextKey, text } from "./strings";
 import { cardStyles } from "./styles";
 import type { CardConfig, HassLike } from "./types";
 
@@ -123,15 +124,13 @@ export class PlexActivitiesCard extends HTMLElement {
 
   setConfig(config: CardConfig): void {
     if (typeof config !== "object" || config === null) {
-      throw new Error("Invalid configuration");
+      throw new Error(this.t("invalidConfig"));
     }
     if (typeof config.entity !== "string" || config.entity === "") {
-      throw new Error(
-        "Choose the Activities sensor of a Plex server (entity: sensor.<server>_activities)",
-      );
+      throw new Error(this.t("chooseSensor"));
     }
     if (config.title !== undefined && typeof config.title !== "string") {
-      throw new Error("title must be text");
+      throw new Error(this.t("titleNotText"));
     }
     const changedEntity = this.config?.entity !== config.entity;
     this.config = { ...config };
@@ -201,10 +200,11 @@ export class PlexActivitiesCard extends HTMLElement {
     const friendly = summary?.attributes.friendly_name;
     setText(
       this.nameEl,
-      config.title ?? (typeof friendly === "string" && friendly ? friendly : "Plex activities"),
+      config.title ?? (typeof friendly === "string" && friendly ? friendly : this.t("defaultTitle")),
     );
 
-    const activities = summary === undefined ? [] : readActivities(summary);
+    const activities =
+      summary === undefined ? [] : readActivities(summary, languageOf(hass));
     if (summaryChanged) {
       for (const activity of activities) {
         this.tracker.record(activity.uuid, activity.progress, now);
@@ -217,17 +217,17 @@ export class PlexActivitiesCard extends HTMLElement {
     if (hass === undefined) {
       status = "";
     } else if (summary === undefined) {
-      status = `Entity not found: ${config.entity}`;
+      status = this.t("entityNotFound", { entity: config.entity });
       warning = true;
     } else if (summary.state === "unavailable") {
-      status = "The Plex server is unavailable.";
+      status = this.t("unavailable");
       warning = true;
     } else if (activities.length === 0) {
-      status = "Plex is idle: no activities running.";
+      status = this.t("idle");
     }
     setText(this.statusEl, status);
     this.statusEl.classList.toggle("warning", warning);
-    setText(this.countEl, countLabel(summary, activities.length));
+    setText(this.countEl, countLabel(summary, activities.length, languageOf(hass)));
 
     const keep = new Set(activities.map((a) => a.uuid));
     for (const [uuid, row] of this.rows) {
@@ -313,7 +313,7 @@ export class PlexActivitiesCard extends HTMLElement {
       setText(row.percent, "");
       row.bar.classList.add("indeterminate");
       setAttr(row.bar, "aria-valuenow", null);
-      setAttr(row.bar, "aria-valuetext", "In progress");
+      setAttr(row.bar, "aria-valuetext", this.t("inProgress"));
       row.fill.style.width = "";
     } else {
       const rounded = Math.round(progress);
@@ -324,6 +324,11 @@ export class PlexActivitiesCard extends HTMLElement {
       row.fill.style.width = `${progress}%`;
     }
     this.renderActions(row, false);
+  }
+
+  /** A text of the card in the user's language. */
+  private t(key: TextKey, values?: Readonly<Record<string, string | number>>): string {
+    return text(languageOf(this._hass), key, values);
   }
 
   private canCancel(activity: Activity): boolean {
@@ -349,9 +354,9 @@ export class PlexActivitiesCard extends HTMLElement {
     row.actionsKey = key;
     const title = row.activity.title;
     if (row.stage === "idle") {
-      const cancel = el("button", "cancel", "Cancel");
+      const cancel = el("button", "cancel", this.t("cancel"));
       cancel.type = "button";
-      cancel.setAttribute("aria-label", `Cancel ${title}`);
+      cancel.setAttribute("aria-label", this.t("cancelLabel", { title }));
       cancel.addEventListener("click", () => {
         row.stage = "confirm";
         setText(row.error, "");
@@ -362,15 +367,15 @@ export class PlexActivitiesCard extends HTMLElement {
     } else if (row.stage === "confirm") {
       const group = el("span", "confirm");
       group.setAttribute("role", "group");
-      const question = el("span", "question", "Cancel?");
+      const question = el("span", "question", this.t("confirm"));
       question.id = `${row.title.id}-q`;
       group.setAttribute("aria-labelledby", `${question.id} ${row.title.id}`);
-      const yes = el("button", "yes", "Yes");
+      const yes = el("button", "yes", this.t("yes"));
       yes.type = "button";
-      yes.setAttribute("aria-label", `Yes, cancel ${title}`);
-      const no = el("button", "no", "No");
+      yes.setAttribute("aria-label", this.t("yesLabel", { title }));
+      const no = el("button", "no", this.t("no"));
       no.type = "button";
-      no.setAttribute("aria-label", `No, keep ${title} running`);
+      no.setAttribute("aria-label", this.t("noLabel", { title }));
       yes.addEventListener("click", () => this.confirmCancel(row));
       no.addEventListener("click", () => {
         row.stage = "idle";
@@ -387,7 +392,7 @@ export class PlexActivitiesCard extends HTMLElement {
       row.actions.replaceChildren(group);
       if (moveFocus) no.focus();
     } else {
-      const pending = el("span", "pending", "Cancelling…");
+      const pending = el("span", "pending", this.t("cancelling"));
       pending.setAttribute("role", "status");
       row.actions.replaceChildren(pending);
     }
@@ -415,7 +420,7 @@ export class PlexActivitiesCard extends HTMLElement {
           err && typeof err === "object" && "message" in err
             ? String((err as { message: unknown }).message)
             : String(err);
-        setText(row.error, `Could not cancel: ${message}`);
+        setText(row.error, this.t("cancelFailed", { message }));
         row.stage = "idle";
         this.renderActions(row, false);
       },
@@ -439,10 +444,13 @@ export class PlexActivitiesCard extends HTMLElement {
     const now = this.now();
     for (const row of this.rows.values()) {
       const elapsed = elapsedSeconds(row.activity.startedAt, now);
-      setText(row.elapsed, elapsed === null ? "" : `${formatDuration(elapsed)} elapsed`);
+      setText(
+        row.elapsed,
+        elapsed === null ? "" : this.t("elapsed", { duration: formatDuration(elapsed) }),
+      );
       const left =
         row.activity.progress === null ? null : this.tracker.secondsLeft(row.activity.uuid, now);
-      setText(row.eta, formatTimeLeft(left));
+      setText(row.eta, formatTimeLeft(left, languageOf(this._hass)));
     }
   }
 

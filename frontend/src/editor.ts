@@ -2,6 +2,7 @@
 // the frontend has it, a plain text input with suggestions otherwise.
 
 import { isActivitiesSensor, type StateLike } from "./logic";
+import { languageOf, text } from "./strings";
 import { editorStyles } from "./styles";
 import type { CardConfig, HassLike } from "./types";
 
@@ -87,7 +88,7 @@ export class PlexActivitiesCardEditor extends HTMLElement {
     this.datalist = undefined;
     if (this.usesPicker) {
       const picker = document.createElement(PICKER_TAG) as Picker;
-      picker.label = "Activities sensor of the Plex server";
+      picker.label = text(languageOf(this._hass), "sensorLabel");
       picker.required = true;
       picker.includeDomains = ["sensor"];
       picker.entityFilter = (stateObj) => isActivitiesSensor(stateObj);
@@ -101,7 +102,7 @@ export class PlexActivitiesCardEditor extends HTMLElement {
     } else {
       const label = document.createElement("label");
       label.htmlFor = "entity";
-      label.textContent = "Activities sensor of the Plex server";
+      label.textContent = text(languageOf(this._hass), "sensorLabel");
       const input = document.createElement("input");
       input.id = "entity";
       input.setAttribute("list", "entities");
@@ -117,7 +118,7 @@ export class PlexActivitiesCardEditor extends HTMLElement {
     titleField.className = "field";
     const titleLabel = document.createElement("label");
     titleLabel.htmlFor = "title";
-    titleLabel.textContent = "Title (optional; the sensor's name by default)";
+    titleLabel.textContent = text(languageOf(this._hass), "titleLabel");
     const titleInput = document.createElement("input");
     titleInput.id = "title";
     titleInput.addEventListener("change", () => this.update({ title: titleInput.value }));

@@ -1,6 +1,8 @@
 // Pure logic of the card: reading the summary sensor, formatting, and time estimates.
 // No DOM here, so every function is unit-tested directly.
 
+import { text } from "./strings";
+
 /** One running activity, as the summary sensor's `activities` attribute lists it. */
 export interface Activity {
   uuid: string;
@@ -43,7 +45,10 @@ export function isActivitiesSensor(stateObj: StateLike | undefined): boolean {
 }
 
 /** The activities of a summary sensor, validated; malformed entries are skipped. */
-export function readActivities(stateObj: StateLike | undefined): Activity[] {
+export function readActivities(
+  stateObj: StateLike | undefined,
+  language?: string,
+): Activity[] {
   const raw = stateObj?.attributes.activities;
   if (!Array.isArray(raw)) return [];
   const activities: Activity[] = [];
@@ -56,7 +61,7 @@ export function readActivities(stateObj: StateLike | undefined): Activity[] {
     seen.add(uuid);
     activities.push({
       uuid,
-      title: str(entry.title) || str(entry.activity_type) || "Activity",
+      title: str(entry.title) || str(entry.activity_type) || text(language, "activity"),
       subtitle: str(entry.subtitle),
       type: str(entry.activity_type),
       progress: normalizeProgress(entry.progress),
@@ -73,11 +78,17 @@ export function readActivities(stateObj: StateLike | undefined): Activity[] {
  * list holds only those with a sensor of their own (at most 1,000), so more may run than
  * are listed. Empty when none run.
  */
-export function countLabel(stateObj: StateLike | undefined, listed: number): string {
+export function countLabel(
+  stateObj: StateLike | undefined,
+  listed: number,
+  language?: string,
+): string {
   const state = Number(stateObj?.state);
   const total = Number.isInteger(state) && state > listed ? state : listed;
   if (total === 0) return "";
-  return total > listed ? `${total} running, ${listed} shown` : `${total} running`;
+  return total > listed
+    ? text(language, "runningShown", { total, listed })
+    : text(language, "running", { total });
 }
 
 /**
@@ -191,10 +202,10 @@ export class ProgressTracker {
 }
 
 /** The text of the time-left estimate. */
-export function formatTimeLeft(seconds: number | null): string {
+export function formatTimeLeft(seconds: number | null, language?: string): string {
   if (seconds === null) return "";
-  if (seconds < 1) return "almost done";
-  return `about ${formatDuration(seconds)} left`;
+  if (seconds < 1) return text(language, "almostDone");
+  return text(language, "timeLeft", { duration: formatDuration(seconds) });
 }
 
 /** The first sensor whose attributes carry an `activities` list, for the card picker. */

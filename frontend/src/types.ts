@@ -12,6 +12,7 @@ export interface HassLike {
   ): Promise<unknown>;
   themes?: { darkMode?: boolean };
   language?: string;
+  locale?: { language?: string };
 }
 
 export interface CardConfig {
