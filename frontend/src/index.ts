@@ -3,6 +3,7 @@
 
 import { CARD_TAG, EDITOR_TAG, PlexActivitiesCard } from "./card";
 import { PlexActivitiesCardEditor } from "./editor";
+import { text } from "./strings";
 
 declare const __CARD_VERSION__: string;
 
@@ -24,10 +25,12 @@ if (!customElements.get(CARD_TAG)) {
 const w = window as unknown as { customCards?: CustomCardEntry[] };
 w.customCards = w.customCards ?? [];
 if (!w.customCards.some((card) => card.type === CARD_TAG)) {
+  // Listed before any `hass` exists: the page's language (Home Assistant sets it).
+  const language = document.documentElement.lang || undefined;
   w.customCards.push({
     type: CARD_TAG,
-    name: "Plex activities",
-    description: `A Plex server's running activities with progress, time left and cancel (v${__CARD_VERSION__}).`,
+    name: text(language, "pickerName"),
+    description: text(language, "pickerDescription", { version: __CARD_VERSION__ }),
     preview: true,
     documentationURL: "https://github.com/plex-activities/plex-activities",
   });

@@ -11,6 +11,9 @@ const EN = {
     "Choose the Activities sensor of a Plex server (entity: sensor.<server>_activities)",
   titleNotText: "title must be text",
   defaultTitle: "Plex activities",
+  pickerName: "Plex activities",
+  pickerDescription:
+    "A Plex server's running activities with progress, time left and cancel (v{version}).",
   entityNotFound: "Entity not found: {entity}",
   unavailable: "The Plex server is unavailable.",
   idle: "Plex is idle: no activities running.",
