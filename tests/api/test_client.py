@@ -11,12 +11,14 @@ from custom_components.plex_activities.api import (
     PlexClient,
     PlexConnectionError,
     PlexError,
+    PlexEventSourceRefusedError,
     PlexInvalidResponseError,
     PlexNotCancellableError,
     PlexNotFoundError,
     PlexRedirectError,
     PlexTimeoutError,
     PlexTvClient,
+    PlexWebsocketRefusedError,
     ServerInfo,
 )
 from plex_simulator import PathFault, PlexSimulator
@@ -261,21 +263,27 @@ async def test_redirects_elsewhere_are_not_followed(
     REST, the EventSource and plex.tv alike: the other address, the same host at
     another port here, gets no request at all, so never the token.
     """
-    for path in ("/activities", "/:/eventsource/notifications", "/api/v2/resources"):
+    paths = (
+        "/activities",
+        "/:/websockets/notifications",
+        "/:/eventsource/notifications",
+        "/api/v2/resources",
+    )
+    for path in paths:
         simulator.route_faults.set(path, PathFault(redirect_to=elsewhere.url + path))
     with pytest.raises(PlexRedirectError, match="redirects elsewhere"):
         await client.activities()
-    with pytest.raises(PlexRedirectError, match="redirects elsewhere"):
+    # A channel sent elsewhere is a refused one: the listener falls back.
+    with pytest.raises(PlexWebsocketRefusedError, match="redirects the notification"):
+        async with client.connect_notifications():
+            pass
+    with pytest.raises(PlexEventSourceRefusedError, match="redirects the notif"):
         async with client.connect_eventsource():
             pass
     plextv = plextv_at(session, simulator)
     with pytest.raises(PlexInvalidResponseError, match=r"unexpected HTTP 302"):
         await plextv.servers(TOKEN)
-    assert [r.path for r in simulator.requests][-3:] == [
-        "/activities",
-        "/:/eventsource/notifications",
-        "/api/v2/resources",
-    ]
+    assert [r.path for r in simulator.requests][-4:] == list(paths)
     assert elsewhere.requests == []
 
 
@@ -301,6 +309,11 @@ async def test_redirect_to_https_on_the_same_host(
     assert [activity.uuid for activity in await client.activities()] == [running]
     (request,) = [r for r in secure.requests if r.path == "/activities"]
     assert request.headers["X-Plex-Token"] == TOKEN
+    # The websocket's handshake too (ws to wss).
+    path = "/:/websockets/notifications"
+    simulator.route_faults.set(path, PathFault(redirect_to=f"{secure.url}{path}"))
+    async with client.connect_notifications():
+        await secure.wait_for_websocket_count(1)
 
 
 async def test_json_nested_beyond_reason(

@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING, Final
 
 import aiohttp
 
-from .exceptions import PlexEventSourceRefusedError, PlexWebsocketRefusedError
+from .exceptions import (
+    PlexConnectionError,
+    PlexEventSourceRefusedError,
+    PlexRedirectError,
+    PlexWebsocketRefusedError,
+)
 from .frames import MAX_FRAME_BYTES
 from .rest import RestCore
 
@@ -39,30 +44,59 @@ class NotificationChannels(RestCore):
         url = self._build_url(NOTIFICATIONS_PATH, websocket=True).with_query(
             filters=filters
         )
-        status: int | None = None
-        try:
-            async with asyncio.timeout(self.request_timeout):
-                websocket = await self._session.ws_connect(
-                    url,
-                    headers={**self._headers, "X-Plex-Token": self._token},
-                    autoping=False,
-                    ssl=self._ssl,
-                    max_msg_size=_WS_MAX_MSG_SIZE,
+        async with self._guarded_session() as session:
+            status: int | None = None
+            try:
+                async with asyncio.timeout(self.request_timeout):
+                    websocket = await session.ws_connect(
+                        url,
+                        headers={**self._headers, "X-Plex-Token": self._token},
+                        autoping=False,
+                        ssl=self._ssl,
+                        max_msg_size=_WS_MAX_MSG_SIZE,
+                    )
+            except aiohttp.WSServerHandshakeError as err:
+                # It carries the request headers (and so the token): keep only the
+                # status, raise outside this handler so that it is never chained.
+                status = err.status
+            except PlexRedirectError:  # a proxy sends it elsewhere: a refused channel
+                raise PlexWebsocketRefusedError(
+                    f"{self._base} redirects the notification websocket elsewhere"
+                ) from None
+            except (aiohttp.ClientError, OSError, TimeoutError) as err:
+                raise self._map_transport_error(err, "notification websocket") from None
+            if status is not None:
+                raise await self.channel_refusal(
+                    status, "notification websocket", PlexWebsocketRefusedError
                 )
-        except aiohttp.WSServerHandshakeError as err:
-            # It carries the request headers (and so the token): keep only the status,
-            # raise outside this handler so that it is never chained.
-            status = err.status
-        except (aiohttp.ClientError, OSError, TimeoutError) as err:
-            raise self._map_transport_error(err, "notification websocket") from None
-        if status is not None:
-            raise await self.channel_refusal(
-                status, "notification websocket", PlexWebsocketRefusedError
-            )
+            try:
+                yield websocket
+            finally:
+                await websocket.close()
+
+    @asynccontextmanager
+    async def _guarded_session(self) -> AsyncIterator[aiohttp.ClientSession]:
+        """Yield a session on the shared one's connections that keeps redirects home.
+
+        `ws_connect` follows redirects whatever it is told and takes no middleware of
+        its own, so the handshake goes through a session of its own with
+        `_stay_on_server`: the shared session's connector (not closed with it), headers
+        and timeout.
+        """
+        shared = self._session
+        if shared.closed or (connector := shared.connector) is None:
+            raise PlexConnectionError(f"cannot connect to {self._base}: session closed")
+        session = aiohttp.ClientSession(
+            connector=connector,
+            connector_owner=False,
+            headers=shared.headers,
+            timeout=shared.timeout,
+            middlewares=(self._stay_on_server,),
+        )
         try:
-            yield websocket
+            yield session
         finally:
-            await websocket.close()
+            await session.close()
 
     @asynccontextmanager
     async def connect_eventsource(
@@ -88,6 +122,10 @@ class NotificationChannels(RestCore):
                     timeout=_STREAM_TIMEOUT,
                     middlewares=(self._stay_on_server,),
                 )
+        except PlexRedirectError:  # a proxy sends it elsewhere: a refused channel
+            raise PlexEventSourceRefusedError(
+                f"{self._base} redirects the notification EventSource elsewhere"
+            ) from None
         except (aiohttp.ClientError, OSError, TimeoutError) as err:
             raise self._map_transport_error(err, "notification EventSource") from None
         if (status := response.status) != 200:

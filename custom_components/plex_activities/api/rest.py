@@ -39,6 +39,8 @@ TOKEN_REJECTED_STATUSES: Final = frozenset({401, 403, 498})
 TOKEN_EXPIRED_STATUS: Final = 498
 # What every user of a server may do, so a refusal of these is always the token's fault.
 _TOKEN_CHECKS: Final = frozenset({("GET", "/"), ("GET", "/activities")})
+# The websocket's schemes, as the http ones they upgrade.
+_HTTP_SCHEMES: Final = {"ws": "http", "wss": "https"}
 # A redirect that is not followed (it names no address) says so.
 _REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
@@ -84,9 +86,10 @@ class RestCore:
         address (it strips only `Authorization` and cookies).
         """
         url, base = request.url, self._base
+        scheme = _HTTP_SCHEMES.get(url.scheme, url.scheme)  # the websocket's ws, wss
         same = url.host == base.host and (
-            (url.scheme, url.port) == (base.scheme, base.port)
-            or (base.scheme, url.scheme) == ("http", "https")
+            (scheme, url.port) == (base.scheme, base.port)
+            or (base.scheme, scheme) == ("http", "https")
         )
         if not same:
             raise PlexRedirectError(
