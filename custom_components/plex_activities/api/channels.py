@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Final
 import aiohttp
 
 from .exceptions import (
+    PlexChannelRefusedError,
     PlexConnectionError,
+    PlexError,
     PlexEventSourceRefusedError,
     PlexRedirectError,
     PlexWebsocketRefusedError,
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 
 NOTIFICATIONS_PATH: Final = "/:/websockets/notifications"
 EVENTSOURCE_PATH: Final = "/:/eventsource/notifications"
+# What opening a channel may fail with besides a redirect elsewhere.
+_OPENING_ERRORS: Final = (aiohttp.ClientError, OSError, TimeoutError)
 # A stream stays open for as long as it works: no total timeout, whatever the session's.
 _STREAM_TIMEOUT: Final = aiohttp.ClientTimeout(total=None, sock_read=None)
 # aiohttp's own limit sits above the parser's MAX_FRAME_BYTES so that an oversized frame
@@ -59,12 +63,10 @@ class NotificationChannels(RestCore):
                 # It carries the request headers (and so the token): keep only the
                 # status, raise outside this handler so that it is never chained.
                 status = err.status
-            except PlexRedirectError:  # a proxy sends it elsewhere: a refused channel
-                raise PlexWebsocketRefusedError(
-                    f"{self._base} redirects the notification websocket elsewhere"
+            except (PlexRedirectError, *_OPENING_ERRORS) as err:
+                raise self._opening_error(
+                    err, "notification websocket", PlexWebsocketRefusedError
                 ) from None
-            except (aiohttp.ClientError, OSError, TimeoutError) as err:
-                raise self._map_transport_error(err, "notification websocket") from None
             if status is not None:
                 raise await self.channel_refusal(
                     status, "notification websocket", PlexWebsocketRefusedError
@@ -73,6 +75,21 @@ class NotificationChannels(RestCore):
                 yield websocket
             finally:
                 await websocket.close()
+
+    def _opening_error(
+        self,
+        err: BaseException,
+        channel: str,
+        refused: type[PlexChannelRefusedError],
+    ) -> PlexError:
+        """Return what opening a channel failed with as our error, free of secrets.
+
+        A redirect elsewhere (a proxy's sign-in page) refuses the channel, so the other
+        one takes over; anything else is a connection error.
+        """
+        if isinstance(err, PlexRedirectError):
+            return refused(f"{self._base} redirects the {channel} elsewhere")
+        return self._map_transport_error(err, channel)
 
     @asynccontextmanager
     async def _guarded_session(self) -> AsyncIterator[aiohttp.ClientSession]:
@@ -122,12 +139,10 @@ class NotificationChannels(RestCore):
                     timeout=_STREAM_TIMEOUT,
                     middlewares=(self._stay_on_server,),
                 )
-        except PlexRedirectError:  # a proxy sends it elsewhere: a refused channel
-            raise PlexEventSourceRefusedError(
-                f"{self._base} redirects the notification EventSource elsewhere"
+        except (PlexRedirectError, *_OPENING_ERRORS) as err:
+            raise self._opening_error(
+                err, "notification EventSource", PlexEventSourceRefusedError
             ) from None
-        except (aiohttp.ClientError, OSError, TimeoutError) as err:
-            raise self._map_transport_error(err, "notification EventSource") from None
         if (status := response.status) != 200:
             response.close()
             raise await self.channel_refusal(
