@@ -19,7 +19,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 
 from .activity_id import entity_unique_id
-from .api import PlexError
+from .api import Backoff, PlexError
 from .const import DOMAIN, LOGGER
 from .entity import PlexActivitiesEntity
 from .starting import translated, translated_errors
@@ -64,7 +64,8 @@ ENABLED_BY_DEFAULT: Final = frozenset(
 # media Plex considers unused (it deletes data; a drive that is offline makes media look
 # unused).
 NO_BUTTON: Final = frozenset({"AutomaticUpdates", "GarbageCollectLibraryMedia"})
-# Listing the tasks is retried after this long, twice as long each time, up to the max.
+# Listing the tasks is retried after about this long, twice as long each time (jittered,
+# like reconnects), up to the max.
 RETRY_SECONDS: Final = 30.0
 MAX_RETRY_SECONDS: Final = 3600.0
 
@@ -114,15 +115,14 @@ def async_setup_butler_buttons(
 
 async def _list_tasks(coordinator: PlexActivitiesCoordinator) -> list[ButlerTask]:
     """Return the tasks that get a button, asking again until the server answers."""
-    delay = RETRY_SECONDS
+    retry = Backoff(initial=RETRY_SECONDS, maximum=MAX_RETRY_SECONDS)
     while True:
         try:
             tasks = await coordinator.client.butler_tasks()
             break
         except PlexError as err:
             LOGGER.debug("Could not list the maintenance tasks: %s", err)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, MAX_RETRY_SECONDS)
+        await asyncio.sleep(retry.next_delay())
     return [task for task in tasks if task.name not in NO_BUTTON]
 
 

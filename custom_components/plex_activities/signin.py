@@ -23,6 +23,7 @@ from homeassistant.helpers.selector import (
 import voluptuous as vol
 
 from .api import (
+    Backoff,
     Candidate,
     ConnectionKind,
     PlexError,
@@ -202,24 +203,27 @@ async def _async_poll_pin(client: PlexTvClient, pin: PlexPin) -> str | None:
     """Poll the PIN until it is claimed (return its token) or expires (None)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + pin.expires_in
+    # plex.tv asking to slow down without saying how long: twice as long each time.
+    slower = Backoff(
+        initial=2 * PIN_POLL_INTERVAL, maximum=MAX_PIN_POLL_DELAY, jitter=0.0
+    )
     delay = PIN_POLL_INTERVAL
     while (remaining := deadline - loop.time()) > 0:
         await asyncio.sleep(min(delay, remaining))
         try:
             checked = await client.check_pin(pin)
         except PlexRateLimitedError as err:  # wait as long as plex.tv asks
-            wanted = err.retry_after
-            delay = min(2 * delay, MAX_PIN_POLL_DELAY) if wanted is None else wanted
-            delay = max(delay, PIN_POLL_INTERVAL)
+            wanted = slower.next_delay() if err.retry_after is None else err.retry_after
+            delay = max(wanted, PIN_POLL_INTERVAL)
             continue
         except PlexNotFoundError:  # expired
             return None
         except PlexError:  # plex.tv hiccup: keep trying until the PIN expires
-            delay = PIN_POLL_INTERVAL
-            continue
-        if checked.auth_token is not None:
-            return checked.auth_token
+            checked = None
+        slower.reset()
         delay = PIN_POLL_INTERVAL
+        if checked is not None and checked.auth_token is not None:
+            return checked.auth_token
     return None
 
 
