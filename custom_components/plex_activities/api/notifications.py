@@ -105,7 +105,7 @@ class NotificationListener(ReconnectPolicy):
 
     async def run(self) -> None:
         """Listen until cancelled; raise PlexAuthenticationError if the token is rejected."""
-        unexpected = 0
+        logged_unexpected = False
         while True:
             session = Session(self.stats.transport)
             error: PlexError | None = None
@@ -120,9 +120,9 @@ class NotificationListener(ReconnectPolicy):
             except Exception:  # noqa: BLE001 - a bug must not end live updates for good
                 # Logged with its traceback once; a bug that recurs (every frame of a
                 # long scan) is a debug line, and reconnects no faster than the pause.
-                log = _LOGGER.debug if unexpected else _LOGGER.exception
+                log = _LOGGER.debug if logged_unexpected else _LOGGER.exception
                 log("Unexpected error handling notifications; reconnecting")
-                unexpected += 1
+                logged_unexpected = True
                 error = PlexConnectionError("an unexpected error ended the connection")
                 pause = UNEXPECTED_ERROR_PAUSE
             self._disconnected(session, error)
