@@ -15,13 +15,20 @@ async def activity_sensors(
     ha: HomeAssistantClient,
 ) -> dict[str, dict[str, Any]]:
     """Return the integration's per-activity sensors (those with an activity uuid)."""
+    return await integration_sensors(ha, "uuid")
+
+
+async def integration_sensors(
+    ha: HomeAssistantClient, attribute: str
+) -> dict[str, dict[str, Any]]:
+    """Return the integration's sensors that have `attribute`, by entity id."""
     entities = set(await ha.integration_entities())
     return {
         entity_id: state
         for entity_id, state in (await ha.states()).items()
         if entity_id in entities
         and entity_id.startswith("sensor.")
-        and "uuid" in state["attributes"]
+        and attribute in state["attributes"]
     }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from headless.browser import Browser, save_screenshot
+from headless.checks.activities import integration_sensors
 from headless.common import DOMAIN, CheckError, log, wait_for
 
 if TYPE_CHECKING:
@@ -152,14 +153,11 @@ async def add_shared_server(ctx: CheckContext) -> None:
     log(f"config entry created for the shared server: {result['title']!r}")
 
     async def shared_states(attribute: str) -> list[dict[str, Any]]:
-        """Return the states of the shared server's entities with `attribute`."""
-        entities = set(await ha.integration_entities())
+        """Return the states of the shared server's sensors with `attribute`."""
         return [
             state
-            for entity_id, state in (await ha.states()).items()
-            if entity_id in entities
-            and attribute in state["attributes"]
-            and str(state["attributes"].get("friendly_name")).startswith(SHARED_SERVER)
+            for state in (await integration_sensors(ha, attribute)).values()
+            if str(state["attributes"].get("friendly_name")).startswith(SHARED_SERVER)
         ]
 
     (state,) = await wait_for(
