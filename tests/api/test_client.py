@@ -17,13 +17,14 @@ from custom_components.plex_activities.api import (
     PlexNotFoundError,
     PlexRedirectError,
     PlexTimeoutError,
-    PlexTvClient,
     PlexWebsocketRefusedError,
     ServerInfo,
 )
 from plex_simulator import PathFault, PlexSimulator
 from tests.const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 from tests.tls import self_signed_server_context
+
+from .test_plextv import plextv_client
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
@@ -231,18 +232,6 @@ def test_error_hierarchy() -> None:
     assert issubclass(PlexTimeoutError, PlexConnectionError)
 
 
-def plextv_at(session: aiohttp.ClientSession, sim: PlexSimulator) -> PlexTvClient:
-    """Return a plex.tv client whose plex.tv is `sim` (for transport-level answers)."""
-    return PlexTvClient(
-        session,
-        client_identifier=CLIENT_IDENTIFIER,
-        product="Plex Activities",
-        version="1.0",
-        base_url=sim.url,
-        auth_app_url=sim.url,
-    )
-
-
 @pytest.fixture
 async def elsewhere() -> AsyncIterator[PlexSimulator]:
     """Return a second server, another origin a redirect could lead to."""
@@ -280,7 +269,7 @@ async def test_redirects_elsewhere_are_not_followed(
     with pytest.raises(PlexEventSourceRefusedError, match="redirects the notif"):
         async with client.connect_eventsource():
             pass
-    plextv = plextv_at(session, simulator)
+    plextv = plextv_client(session, simulator)
     with pytest.raises(PlexInvalidResponseError, match=r"unexpected HTTP 302"):
         await plextv.servers(TOKEN)
     assert [r.path for r in simulator.requests][-4:] == list(paths)
@@ -326,4 +315,4 @@ async def test_json_nested_beyond_reason(
     with pytest.raises(PlexInvalidResponseError, match="not JSON"):
         await client.activities()
     with pytest.raises(PlexInvalidResponseError, match="not JSON"):
-        await plextv_at(session, simulator).servers(TOKEN)
+        await plextv_client(session, simulator).servers(TOKEN)

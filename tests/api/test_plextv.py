@@ -42,16 +42,21 @@ if TYPE_CHECKING:
 
 
 def plextv_client(
-    session: aiohttp.ClientSession, plextv: PlexTvStandIn, **kwargs: float
+    session: aiohttp.ClientSession,
+    plextv: PlexTvStandIn | PlexSimulator,
+    **kwargs: float,
 ) -> PlexTvClient:
-    """Return a plex.tv client pointed at the stand-in."""
+    """Return a plex.tv client pointed at the stand-in.
+
+    Or at a simulator, for answers any server can give (a redirect, broken JSON).
+    """
     return PlexTvClient(
         session,
         client_identifier="client-id-1",
         product="Plex Activities",
         version="1.0",
         base_url=plextv.url,
-        auth_app_url=plextv.auth_url,
+        auth_app_url=f"{plextv.url}/auth",
         **kwargs,
     )
 
