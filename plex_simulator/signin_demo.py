@@ -3,11 +3,11 @@
 The stand-in's account owns the simulator (its token is the account's: an owner's
 account token works on their own server) and has a second server shared with it by
 "alice": there the account's access token is a shared user's (see
-``plex_simulator.shared_users``), so it does not see the library scan alice's own
-token started, and may not cancel it. Every connection plex.tv lists leads to loopback: the simulator's own
-address as the local http one; the local https, remote and relay ones to loopback
-ports where nothing listens, so the probe passes over them as over a real unreachable
-address. The GDM responder answers for the simulator on a loopback UDP port.
+``plex_simulator.shared_users``), so it does not see the library scan alice's own token
+started, and may not cancel it. Every connection plex.tv lists leads to loopback: the
+simulator's own address as the local http one; the local https, remote and relay ones to
+loopback ports where nothing listens, so the probe passes over them as over a real
+unreachable address. The GDM responder answers for the simulator on a loopback UDP port.
 """
 
 from __future__ import annotations
