@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
+import time
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +31,8 @@ from custom_components.plex_activities.api.plextv import (
     parse_retry_after,
 )
 from custom_components.plex_activities.api.probe import Candidate, candidates, probe
+from plex_simulator import PlexSimulator
+from plex_simulator.faults import PathFault
 from plex_simulator.gdm import GdmEntry
 from plex_simulator.plextv import StandInServer, connection
 from tests.const import ACCOUNT_TOKEN, MACHINE_IDENTIFIER, SHARED_TOKEN, TOKEN
@@ -36,7 +40,6 @@ from tests.const import ACCOUNT_TOKEN, MACHINE_IDENTIFIER, SHARED_TOKEN, TOKEN
 if TYPE_CHECKING:
     import aiohttp
 
-    from plex_simulator import PlexSimulator
     from plex_simulator.gdm import GdmResponder
     from plex_simulator.plextv import PlexTvStandIn
 
@@ -369,6 +372,9 @@ async def test_probe_prefers_the_best_that_answers(
     closed = [f"http://127.0.0.1:{unused_tcp_port_factory()}" for _ in range(2)]  # type: ignore[operator]
     found = [
         Candidate(url=closed[0], kind=ConnectionKind.LOCAL_HTTPS),
+        # What plex.tv may list that is no URL at all is passed over too.
+        Candidate(url="https://[fd00::1", kind=ConnectionKind.LOCAL_HTTPS),
+        Candidate(url="http://10.0.0.5:70000", kind=ConnectionKind.LOCAL_HTTP),
         Candidate(url=simulator.url, kind=ConnectionKind.REMOTE_HTTP),
         Candidate(url=closed[1], kind=ConnectionKind.RELAY),
     ]
@@ -377,6 +383,59 @@ async def test_probe_prefers_the_best_that_answers(
     )
     assert (result.url, result.kind) == (simulator.url, ConnectionKind.REMOTE_HTTP)
     assert result.info.machine_identifier == MACHINE_IDENTIFIER
+
+
+async def test_probe_sends_the_token_only_to_the_server(
+    session: aiohttp.ClientSession, simulator: PlexSimulator
+) -> None:
+    """A listed address where another device answers never sees the token.
+
+    Every candidate is asked who it is without the token; only the one that answers
+    as the server gets it, even when the other one ranks higher.
+    """
+    other = PlexSimulator(token=TOKEN, machine_identifier="another-device")
+    await other.start()
+    try:
+        found = [
+            Candidate(url=other.url, kind=ConnectionKind.LOCAL_HTTPS),
+            Candidate(url=simulator.url, kind=ConnectionKind.REMOTE_HTTP),
+        ]
+        result = await probe(
+            session, MACHINE_IDENTIFIER, TOKEN, found, client_identifier="x"
+        )
+    finally:
+        await other.stop()
+    assert result.url == simulator.url
+    assert [record.path for record in other.requests] == ["/identity"]
+    assert [
+        (record.path, has_token(record.headers)) for record in simulator.requests
+    ] == [("/identity", False), ("/", True)]
+
+
+async def test_probe_timeout_covers_both_steps(
+    session: aiohttp.ClientSession, simulator: PlexSimulator
+) -> None:
+    """A server that says who it is but then hangs: the probe still ends in time."""
+    simulator.route_faults.set("/", PathFault(delay=1.0))
+    found = [Candidate(url=simulator.url, kind=ConnectionKind.LOCAL_HTTP)]
+    started = time.monotonic()
+    with pytest.raises(PlexNotFoundError):
+        await probe(
+            session,
+            MACHINE_IDENTIFIER,
+            TOKEN,
+            found,
+            client_identifier="x",
+            timeout=0.3,
+        )
+    assert time.monotonic() - started < 0.9
+    assert [record.path for record in simulator.requests] == ["/identity", "/"]
+    await asyncio.sleep(1.0)  # the slow answer ends: no server task outlives the test
+
+
+def has_token(headers: dict[str, str]) -> bool:
+    """Return whether request headers carry a token, whatever the name's case."""
+    return any(name.lower() == "x-plex-token" for name in headers)
 
 
 async def test_probe_wrong_server_token_or_nothing(

@@ -1,8 +1,11 @@
 """Choose how to reach a server that plex.tv lists: probe its connections at once.
 
-Every candidate is asked `GET /` concurrently; the best one that answers as that very
-server wins, in this order: local https (plex.direct) > local http > remote https >
-remote http > relay. Waiting ends as soon as no better candidate can still answer.
+Every candidate is asked who it is (`GET /identity`, which needs no token) concurrently.
+The token goes only to candidates that answered as that very server, one at a time,
+best first: local https (plex.direct) > local http > remote https > remote http >
+relay; the first that accepts it (`GET /`) wins. A listed address where some other
+device answers (a LAN address seen from another network, a reused IP) never sees the
+token, and a plain-http address gets it only when no better one answered as the server.
 """
 
 from __future__ import annotations
@@ -74,34 +77,66 @@ async def probe(
         PlexAuthenticationError: The server answered, but refused the token.
         PlexNotFoundError: No candidate answered as that server.
     """
-    ranked = list(found)
-    refused: list[str] = []
+    ranked = [
+        (candidate, client)
+        for candidate in found
+        if (client := _client(session, candidate, token, client_identifier, timeout))
+    ]
+    asked = [
+        asyncio.create_task(_is_server(client, machine_identifier))
+        for _, client in ranked
+    ]
+    refused = False
+    try:
+        async with asyncio.timeout(timeout):
+            for (candidate, client), is_server in zip(ranked, asked, strict=True):
+                if not await is_server:
+                    continue
+                try:
+                    info = await client.server_info()
+                except PlexAuthenticationError:
+                    refused = True
+                    continue
+                except PlexError:
+                    continue
+                if info.machine_identifier == machine_identifier:
+                    return ProbeResult(
+                        url=candidate.url, kind=candidate.kind, info=info
+                    )
+    except TimeoutError:
+        pass  # what answered in time decides
+    finally:
+        for task in asked:
+            task.cancel()
+    if refused:
+        raise PlexAuthenticationError(f"server {machine_identifier} refused the token")
+    raise PlexNotFoundError(f"no connection of server {machine_identifier} answered")
 
-    async def attempt(candidate: Candidate) -> ServerInfo | None:
-        client = PlexClient(
+
+def _client(
+    session: aiohttp.ClientSession,
+    candidate: Candidate,
+    token: str,
+    client_identifier: str,
+    timeout: float,
+) -> PlexClient | None:
+    """Return a client for the candidate; None if its URL is no URL (port 99999)."""
+    try:
+        return PlexClient(
             session,
             candidate.url,
             token,
             client_identifier=client_identifier,
             request_timeout=timeout,
         )
-        try:
-            info = await client.server_info()
-        except PlexAuthenticationError:
-            refused.append(candidate.url)
-            return None
-        except PlexError:
-            return None
-        return info if info.machine_identifier == machine_identifier else None
+    except ValueError:
+        return None
 
-    tasks = [asyncio.create_task(attempt(candidate)) for candidate in ranked]
+
+async def _is_server(client: PlexClient, machine_identifier: str) -> bool:
+    """Return whether the server at the client's address says it is that server."""
     try:
-        for candidate, task in zip(ranked, tasks, strict=True):
-            if (info := await task) is not None:
-                return ProbeResult(url=candidate.url, kind=candidate.kind, info=info)
-    finally:
-        for task in tasks:
-            task.cancel()
-    if refused:
-        raise PlexAuthenticationError(f"server {machine_identifier} refused the token")
-    raise PlexNotFoundError(f"no connection of server {machine_identifier} answered")
+        info = await client.identity()
+    except PlexError:
+        return False
+    return info.machine_identifier == machine_identifier
