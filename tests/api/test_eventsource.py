@@ -76,6 +76,23 @@ def test_id_and_retry() -> None:
     assert decoder.retry == 2.5
 
 
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("0000000000002500", 2.5),
+        ("86400001", 86400.0),
+        ("9" * 400, 86400.0),
+        ("9" * 5000, 86400.0),
+    ],
+    ids=["leading zeros", "over a day", "400 digits", "5000 digits"],
+)
+def test_retry_of_any_length(value: str, seconds: float) -> None:
+    """A `retry` of any length is a number of milliseconds, a day at most."""
+    decoder = EventStreamDecoder(max_data=10_000)
+    decoder.feed(f"retry: {value}\n\n".encode())
+    assert decoder.retry == seconds
+
+
 def test_oversized_message_dropped_whole() -> None:
     """A message beyond `max_data` is dropped and counted; the next one is fine."""
     decoder = EventStreamDecoder(max_data=20)

@@ -20,13 +20,17 @@ class ServerSentEvent:
     last_event_id: str
 
 
+# The longest reconnection time a `retry:` field sets (the listener caps it further).
+MAX_RETRY_MILLIS: Final = 86_400_000
+
+
 class EventStreamDecoder:
     """Turns the bytes of an event stream into messages, chunk by chunk.
 
     Lines end with CRLF, LF or CR; a line starting with `:` is a comment; `field: value`
     loses one space after the colon; `data` lines join with newlines; `event` names the
     message; `id` sets the last event id (unless it holds NUL); `retry` (digits only)
-    sets the reconnection time; unknown fields are ignored; a blank line dispatches the
+    sets the reconnection time (a day at most); unknown fields are ignored; a blank line dispatches the
     message, unless no data came. A message whose data grows beyond `max_data` is
     dropped whole (counted in `oversized`) instead of growing the buffer without end
     (`max_data` counts characters).
@@ -128,4 +132,7 @@ class EventStreamDecoder:
             if "\0" not in value:
                 self.last_event_id = value
         elif name == "retry" and value.isascii() and value.isdigit():
-            self.retry = int(value) / 1000
+            # Milliseconds, in as many digits as the server likes: a day at most.
+            digits = value.lstrip("0")
+            millis = int(digits or "0") if len(digits) <= 9 else MAX_RETRY_MILLIS
+            self.retry = min(millis, MAX_RETRY_MILLIS) / 1000
