@@ -126,6 +126,8 @@ async def test_rate_limited(
         ("Thu, 03 Dec 2026 12:00:30 -0000", None),
         ("soon", None),
         ("-5", None),
+        ("\u00b2", None),  # a superscript two: a digit to str.isdigit, no number
+        ("\u0661\u0662", None),  # Arabic-Indic digits: HTTP's are ASCII
         ("", None),
         (None, None),
     ],

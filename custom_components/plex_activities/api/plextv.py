@@ -162,7 +162,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     """
     if value is None or not (text := value.strip()):
         return None
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return float(text)
     try:
         when = parsedate_to_datetime(text)
