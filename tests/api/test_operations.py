@@ -159,6 +159,8 @@ def test_parse_butler_tasks_variants() -> None:
     assert parse_butler_tasks({"MediaContainer": {"ButlerTask": [entry]}}) == expected
     assert parse_butler_tasks({"ButlerTasks": {}}) == []
     assert parse_butler_tasks({"ButlerTasks": {"ButlerTask": [{"title": "x"}]}}) == []
+    twice = [entry, {"name": "OptimizeDatabase", "title": "Again"}]
+    assert parse_butler_tasks({"ButlerTasks": {"ButlerTask": twice}}) == expected
     for bad in ([], {"Other": 1}, {"ButlerTasks": {"ButlerTask": "x"}}):
         with pytest.raises(PlexInvalidResponseError):
             parse_butler_tasks(bad)

@@ -69,18 +69,19 @@ def parse_butler_tasks(data: Any) -> list[ButlerTask]:
     """Parse `GET /butler`: `ButlerTasks.ButlerTask`, not wrapped in a MediaContainer.
 
     A `MediaContainer` holding the `ButlerTask` list is accepted too, in case a server
-    version wraps it like its other answers.
+    version wraps it like its other answers. A name listed twice counts once (the
+    first): a task is known by its name.
     """
     container: Any = None
     if isinstance(data, Mapping):
         container = data.get("ButlerTasks", data.get("MediaContainer"))
     if not isinstance(container, Mapping):
         raise PlexInvalidResponseError("response has no ButlerTasks object")
-    return [
-        task
-        for entry in as_list(container.get("ButlerTask"), "ButlerTask")
-        if (task := ButlerTask.from_json(entry)) is not None
-    ]
+    tasks: dict[str, ButlerTask] = {}
+    for entry in as_list(container.get("ButlerTask"), "ButlerTask"):
+        if (task := ButlerTask.from_json(entry)) is not None:
+            tasks.setdefault(task.name, task)
+    return list(tasks.values())
 
 
 class _Sender(Protocol):
