@@ -465,6 +465,12 @@ async def test_reauth_and_reconfigure_by_signin(
         result = await mock_config_entry.start_reconfigure_flow(hass)
     assert result["menu_options"] == ["signin", manual_option]
     assert result["description_placeholders"] == {"name": FRIENDLY_NAME}
+    # Everything the flow's title (`flow_title`) names, for the flows list.
+    flow = hass.config_entries.flow.async_get(result["flow_id"])
+    assert flow["context"]["title_placeholders"] == {
+        "name": FRIENDLY_NAME,
+        "address": mock_config_entry.data[CONF_URL],
+    }
     result = await finish_signin(
         hass, use_standins, await choose(hass, result, "signin")
     )

@@ -142,6 +142,11 @@ class PlexActivitiesConfigFlow(DiscoverySteps, SignInSteps, domain=DOMAIN):
         self, step_id: str, manual_step: str, entry: ConfigEntry
     ) -> ConfigFlowResult:
         """Offer signing in with Plex or the manual step, for an existing entry."""
+        # What the flow's title (`flow_title`) names; Home Assistant gives only `name`.
+        self.context["title_placeholders"] = {
+            "name": entry.title,
+            "address": entry.data.get(CONF_URL, ""),
+        }
         return self.async_show_menu(
             step_id=step_id,
             menu_options=["signin", manual_step],
