@@ -286,3 +286,25 @@ async def test_websocket_repair_issue(
         hass, lambda: issue_registry.async_get_issue(DOMAIN, issue_id) is None
     )
     assert coordinator.update_interval == SAFETY_POLL_INTERVAL
+
+
+async def test_websocket_repair_issue_goes_with_the_entry(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An entry unloaded (disabled, removed) takes its repair issue along."""
+    simulator.websocket_enabled = False
+    simulator.eventsource.enabled = False
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = mock_config_entry.runtime_data
+    issue_id = f"websocket_unavailable_{mock_config_entry.entry_id}"
+    coordinator.websocket.down_since -= timedelta(minutes=10)
+    await coordinator.async_refresh()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None

@@ -67,10 +67,13 @@ class WebsocketSupervisor:
     def async_start(self) -> None:
         """Run the listener for as long as the entry is loaded."""
         entry = self._coordinator.config_entry
+        hass = self._coordinator.hass
         entry.async_create_background_task(
-            self._coordinator.hass,
-            self._async_listen(),
-            f"{DOMAIN} websocket {entry.title}",
+            hass, self._async_listen(), f"{DOMAIN} websocket {entry.title}"
+        )
+        # The repair issue is about this entry's connection: it goes with the entry.
+        entry.async_on_unload(
+            lambda: ir.async_delete_issue(hass, DOMAIN, self.issue_id)
         )
 
     async def _async_listen(self) -> None:
