@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
@@ -109,3 +110,38 @@ async def test_manual_entries_do_not_ask_plextv(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
     assert not use_standins.requests
+
+
+async def test_address_changed_during_the_look_up_is_kept(
+    hass: HomeAssistant,
+    use_standins: PlexTvStandIn,
+    start_simulator: StartSimulator,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    *,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The user reconfigures while plex.tv is asked: their address is not overwritten."""
+    moved = await start_simulator()
+    use_standins.servers = [owned_server(moved)]
+    use_standins.latency = 0.3
+    await simulator.stop()
+    add_signed_in(hass, mock_config_entry)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await wait_for(hass, lambda: bool(use_standins.requests))  # plex.tv is asked
+    chosen = "http://127.0.0.1:9"
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data={**mock_config_entry.data, CONF_URL: chosen}
+    )
+    await wait_for(hass, lambda: not look_ups(), timeout=5)
+    assert mock_config_entry.data[CONF_URL] == chosen
+    assert "switching to it" not in caplog.text
+
+
+def look_ups() -> list[asyncio.Task[object]]:
+    """Return the address look-ups under way."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name() == "plex_activities address look-up"
+    ]

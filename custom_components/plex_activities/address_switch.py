@@ -48,6 +48,7 @@ def async_check_address(hass: HomeAssistant, entry: ConfigEntry) -> None:
 async def async_switch_address(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Switch the entry to an address plex.tv lists that answers; return whether."""
     client_identifier: str = entry.data[CONF_CLIENT_IDENTIFIER]
+    old_url = entry.data[CONF_URL]
     try:
         servers = await plextv_client(hass, client_identifier).servers(
             entry.data[CONF_ACCOUNT_TOKEN]
@@ -59,15 +60,16 @@ async def async_switch_address(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     except PlexError, StopIteration:
         return False
     if (
-        url == entry.data[CONF_URL]
+        url == old_url
+        or entry.data[CONF_URL] != old_url
         or hass.config_entries.async_get_entry(entry.entry_id) is not entry
-    ):  # the same address, or the entry was removed meanwhile
+    ):  # the same address, or it was changed (reconfigured) or removed meanwhile
         return False
     LOGGER.warning(
         "Plex server %s no longer answers at %s; plex.tv says it is at %s now,"
         " switching to it",
         entry.title,
-        entry.data[CONF_URL],
+        old_url,
         url,
     )
     hass.config_entries.async_update_entry(entry, data={**entry.data, CONF_URL: url})
