@@ -137,6 +137,43 @@ async def test_wrong_server(
         await other.stop()
 
 
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"token": None}, "token"),
+        ({"token": "", "verify_ssl": "yes"}, "token, verify_ssl"),
+        ({"url": "https://[fd00::1"}, "url"),
+        ({"url": "http://127.0.0.1:99999"}, "url"),
+        (
+            {"client_identifier": None, "account_token": 7},
+            "account_token, client_identifier",
+        ),
+    ],
+    ids=["no token", "wrong types", "open bracket", "port", "identifiers"],
+)
+async def test_damaged_entry_data(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    changes: dict[str, object],
+    fields: str,
+) -> None:
+    """Stored data edited by hand: a clear setup error naming the fields, no request."""
+    data = {**mock_config_entry.data, **changes}
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        data={key: value for key, value in data.items() if value is not None},
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert mock_config_entry.state is ConfigEntryState.SETUP_ERROR
+    assert mock_config_entry.reason == (
+        f"The stored settings of this entry are damaged ({fields}). "
+        "Remove the entry and add the Plex server again"
+    )
+    assert not simulator.requests
+
+
 async def test_outage_and_recovery(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
