@@ -61,3 +61,15 @@ def forget_entity(registry: er.EntityRegistry, entity_id: str) -> None:
         return
     registry.async_remove(entity_id)
     registry.deleted_entities.pop((entry.domain, entry.platform, entry.unique_id), None)
+
+
+@callback
+def forget_activity(
+    registry: er.EntityRegistry, machine_identifier: str, uuid: str
+) -> None:
+    """Remove an activity's sensor from the registry, if it is registered.
+
+    Found by its unique id, so whatever entity id the user gave it.
+    """
+    if entity_id := activity_entity_id(registry, machine_identifier, uuid):
+        forget_entity(registry, entity_id)

@@ -14,7 +14,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
-from .activity_id import activity_entity_id, forget_entity, uuid_from_unique_id
+from .activity_id import forget_activity, forget_entity, uuid_from_unique_id
 from .activity_sensor import PlexActivitySensor
 from .api import yield_if_busy
 from .const import DOMAIN, MAX_ACTIVITY_SENSORS
@@ -112,10 +112,9 @@ class _ActivitySensorAdder:
     @callback
     def _forget(self, uuid: str) -> None:
         """Remove a registry entry left from before a restart, if there is one."""
-        registry = er.async_get(self._hass)
-        machine_identifier = self._coordinator.server.machine_identifier
-        if entity_id := activity_entity_id(registry, machine_identifier, uuid):
-            forget_entity(registry, entity_id)
+        forget_activity(
+            er.async_get(self._hass), self._coordinator.server.machine_identifier, uuid
+        )
 
     @callback
     def schedule(self) -> None:
