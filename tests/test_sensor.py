@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from homeassistant.const import EVENT_STATE_CHANGED, STATE_UNKNOWN, Platform
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -22,6 +22,7 @@ from tests.const import MACHINE_IDENTIFIER
 from tests.helpers import (
     activity_entity_id,
     activity_sensor_ids,
+    registered_uuids,
     settle,
     wait_for,
     without_library_entities,
@@ -357,6 +358,52 @@ async def test_thousand_lifecycles_leave_no_trace(
     assert activity_sensor_ids(hass) == set()
     assert init_integration.runtime_data.activities == {}
     # Not even the registry's tombstones of removed entities remain.
+    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
+
+
+@callback
+def disable_device(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Disable the server's device, as the user can (its entities go with it)."""
+    registry = dr.async_get(hass)
+    device = registry.async_get_device_by_identifier(
+        (DOMAIN, MACHINE_IDENTIFIER), entry.entry_id
+    )
+    assert device is not None
+    registry.async_update_device(device.id, disabled_by=dr.DeviceEntryDisabler.USER)
+
+
+@pytest.mark.parametrize("disabler", ["new entities", "device"])
+async def test_disabled_sensors_leave_no_trace(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+    disabler: str,
+) -> None:
+    """A sensor registered disabled is never added; its entry goes with its activity.
+
+    With "Enable newly added entities" off, or the server's device disabled, Home
+    Assistant registers each new sensor disabled and leaves it out of the platform.
+    """
+    if disabler == "device":
+        disable_device(hass, init_integration)
+    else:
+        hass.config_entries.async_update_entry(
+            init_integration, pref_disable_new_entities=True
+        )
+    await hass.async_block_till_done()
+    uuids = [simulator.start_activity(title=f"Scanning {n}") for n in range(3)]
+    await settle(hass, simulator)
+    for uuid in uuids:
+        entity_id = activity_entity_id(hass, uuid)
+        assert entity_id is not None
+        assert entity_registry.async_get(entity_id).disabled
+        assert hass.states.get(entity_id) is None
+
+    for uuid in uuids:
+        simulator.end_activity(uuid)
+    await settle(hass, simulator)
+    assert registered_uuids(hass, init_integration) == []
     assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
 
 

@@ -9,7 +9,7 @@ from homeassistant.const import PERCENTAGE
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
 
-from .activity_id import activity_key, forget_entity
+from .activity_id import activity_key, forget_activity, forget_entity
 from .attributes import UNRECORDED_ATTRIBUTES, activity_attributes
 from .const import KNOWN_ACTIVITY_TYPES
 from .entity import PlexActivitiesEntity
@@ -35,6 +35,9 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
         self.uuid = activity.uuid
         self._tracked = tracked
         self._added = False
+        # Home Assistant left it out: registered disabled (by the user, with the
+        # server's device, or as every new entity of the entry), it has only an entry.
+        self._left_out = False
         self._ended = False
         self._name_after_library()
 
@@ -75,12 +78,35 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
         if self._ended:
             self._async_schedule_removal()
 
+    @override
+    @callback
+    def add_to_platform_abort(self) -> None:
+        """Note that Home Assistant left this sensor out (it is disabled, say)."""
+        super().add_to_platform_abort()
+        self._left_out = True
+        if self._ended:
+            self._forget()
+
     @callback
     def async_activity_ended(self) -> None:
         """Remove this sensor for good: its activity ended (it may still be adding)."""
         self._ended = True
-        if self._added:
+        if self._left_out:  # only its registry entry is left to remove
+            self._forget()
+        elif self._added:
             self._async_schedule_removal()
+
+    @callback
+    def _forget(self) -> None:
+        """Remove this sensor's registry entry, found by its activity.
+
+        Through the coordinator: a sensor left out has no `hass`.
+        """
+        forget_activity(
+            er.async_get(self.coordinator.hass),
+            self.coordinator.server.machine_identifier,
+            self.uuid,
+        )
 
     @callback
     def _async_schedule_removal(self) -> None:
