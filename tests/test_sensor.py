@@ -407,6 +407,45 @@ async def test_disabled_sensors_leave_no_trace(
     assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
 
 
+@pytest.mark.parametrize("disabler", ["user", "user, then renamed", "device"])
+async def test_sensor_disabled_while_running_leaves_no_trace(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    entity_registry: er.EntityRegistry,
+    disabler: str,
+) -> None:
+    """A sensor disabled while its activity runs leaves no entry once the activity ends.
+
+    Home Assistant removes a disabled entity from the state machine and keeps its entry,
+    which the user may still rename.
+    """
+    uuid = simulator.start_activity(title="Scanning Movies")
+    await settle(hass, simulator)
+    entity_id = activity_entity_id(hass, uuid)
+    assert hass.states.get(entity_id) is not None
+    if disabler == "device":
+        disable_device(hass, init_integration)
+    else:
+        entity_registry.async_update_entity(
+            entity_id, disabled_by=er.RegistryEntryDisabler.USER
+        )
+    await hass.async_block_till_done()
+    assert entity_registry.async_get(entity_id).disabled
+    assert hass.states.get(entity_id) is None
+    if disabler == "user, then renamed":
+        entity_id = entity_registry.async_update_entity(
+            entity_id, new_entity_id="sensor.renamed_scan"
+        ).entity_id
+        await hass.async_block_till_done()
+
+    simulator.end_activity(uuid)
+    await settle(hass, simulator)
+    assert registered_uuids(hass, init_integration) == []
+    assert hass.states.get(entity_id) is None
+    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
+
+
 async def test_stale_snapshot_never_overrides_a_push(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:

@@ -9,7 +9,7 @@ from homeassistant.const import PERCENTAGE
 from homeassistant.core import callback
 from homeassistant.helpers import entity_registry as er
 
-from .activity_id import activity_key, forget_activity, forget_entity
+from .activity_id import activity_key, forget_activity
 from .attributes import UNRECORDED_ATTRIBUTES, activity_attributes
 from .const import KNOWN_ACTIVITY_TYPES
 from .entity import PlexActivitiesEntity
@@ -114,8 +114,7 @@ class PlexActivitySensor(PlexActivitiesEntity, SensorEntity):
 
     async def _async_remove_for_good(self) -> None:
         """Leave the state machine and the entity registry: no trace of the activity."""
-        if self.registry_entry is not None:
-            forget_entity(er.async_get(self.hass), self.entity_id)
+        self._forget()  # by its activity: disabled, it may have been renamed unseen
         await self.async_remove(force_remove=True)
 
     @callback
