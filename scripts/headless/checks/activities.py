@@ -50,19 +50,14 @@ async def watch_activities(ctx: CheckContext) -> None:
 
     log(f"progress moved: {await wait_for('a progress change', progress_moved)}")
 
-    states = await ha.states()
-    entities = set(await ha.integration_entities())
-    summary = [
-        e
-        for e in entities
-        if e.startswith("sensor.") and "activities" in states[e]["attributes"]
-    ]
+    summary = sorted((await integration_sensors(ha, "activities")).items())
+    entities = await ha.integration_entities()
     events = [e for e in entities if e.startswith("event.")]
     if not summary or not events:
         raise CheckError(
             f"missing the Activities sensor or the event entity: {sorted(entities)}"
         )
-    log(f"summary sensor {summary[0]} = {states[summary[0]]['state']}")
+    log(f"summary sensor {summary[0][0]} = {summary[0][1]['state']}")
     await wait_for(
         "the event entity to fire",
         lambda: _event_fired(ha, events[0]),
