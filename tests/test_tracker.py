@@ -116,6 +116,22 @@ async def test_end_now_counts_as_a_push() -> None:
     assert tracker.activities == {}
 
 
+async def test_snapshot_after_a_cancel_still_listing_it() -> None:
+    """Plex may still list a cancelled activity while it winds down: it stays ended.
+
+    Revived by a resync requested after the cancel, the activity fired `started` again
+    and then stayed until the next poll, since its `ended` push was a late frame.
+    """
+    tracker = ActivityTracker()
+    push(tracker, ActivityEventType.STARTED, "a")
+    heard = Heard(tracker)
+    tracker.end_now("a")
+    await tracker.async_apply_snapshot([activity("a", 50)], tracker.snapshot_stamp())
+    push(tracker, ActivityEventType.ENDED, "a", 50)
+    assert tracker.activities == {}
+    assert heard.lifecycle == [(Lifecycle.ENDED, "a", 0)]
+
+
 async def test_overlapping_snapshots_applied_out_of_order() -> None:
     """A snapshot requested before another one that was applied first changes nothing.
 

@@ -48,7 +48,9 @@ class ActivityTracker:
     a snapshot older than one applied already is dropped whole: resyncs overlap, and
     the older answer must not bring back what the newer one (or a push it settled)
     ended. A push for an activity that ended already is a late frame (read after a
-    resync or a cancel that ended it; a uuid is one activity) and changes nothing.
+    resync or a cancel that ended it; a uuid is one activity) and changes nothing, and
+    so is a snapshot still listing it (Plex winding down a cancelled activity): what
+    ended stays ended.
     Listeners hear per activity, so one change writes one entity at most, and a
     change that changes nothing is not heard at all.
     """
@@ -116,8 +118,9 @@ class ActivityTracker:
                 self._end(uuid, None)
             if index % 16 == 15:
                 busy_since = await yield_if_busy(busy_since)
+        ended = self._ended
         for index, activity in enumerate(activities):
-            if not newer(activity.uuid):
+            if not newer(activity.uuid) and activity.uuid not in ended:
                 self._upsert(activity)
             if index % 16 == 15:
                 busy_since = await yield_if_busy(busy_since)
