@@ -35,6 +35,16 @@ def add_signed_in(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     )
 
 
+async def move_server(
+    plextv: PlexTvStandIn, start_simulator: StartSimulator, simulator: PlexSimulator
+) -> PlexSimulator:
+    """Move the server to a new address plex.tv lists; the old one stops answering."""
+    moved = await start_simulator()
+    plextv.servers = [owned_server(moved)]
+    await simulator.stop()
+    return moved
+
+
 async def test_switch_at_setup(
     hass: HomeAssistant,
     use_standins: PlexTvStandIn,
@@ -45,9 +55,7 @@ async def test_switch_at_setup(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The stored address is dead at start-up: plex.tv's new one is used, logged once."""
-    moved = await start_simulator()
-    use_standins.servers = [owned_server(moved)]
-    await simulator.stop()
+    moved = await move_server(use_standins, start_simulator, simulator)
     add_signed_in(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await wait_for(
@@ -71,9 +79,7 @@ async def test_switch_while_running(
     add_signed_in(hass, mock_config_entry)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    moved = await start_simulator()
-    use_standins.servers = [owned_server(moved)]
-    await simulator.stop()
+    moved = await move_server(use_standins, start_simulator, simulator)
     await mock_config_entry.runtime_data.async_refresh()
     await wait_for(hass, lambda: mock_config_entry.data[CONF_URL] == moved.url)
     await wait_for(hass, lambda: mock_config_entry.state is ConfigEntryState.LOADED)
@@ -122,10 +128,8 @@ async def test_address_changed_during_the_look_up_is_kept(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The user reconfigures while plex.tv is asked: their address is not overwritten."""
-    moved = await start_simulator()
-    use_standins.servers = [owned_server(moved)]
     use_standins.latency = 0.3
-    await simulator.stop()
+    await move_server(use_standins, start_simulator, simulator)
     add_signed_in(hass, mock_config_entry)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await wait_for(hass, lambda: bool(use_standins.requests))  # plex.tv is asked

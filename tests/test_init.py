@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from homeassistant.helpers import issue_registry as ir
     from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+    from custom_components.plex_activities.coordinator import (
+        PlexActivitiesCoordinator,
+    )
+
 SUMMARY = "sensor.plex_simulator_activities"
 
 
@@ -270,6 +274,18 @@ async def test_token_revoked_at_runtime(
     assert hass.states.get(SUMMARY).state == "2"
 
 
+async def setup_without_channels(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: PlexSimulator
+) -> tuple[PlexActivitiesCoordinator, str]:
+    """Set up with both notification channels refused; return the repair issue's id."""
+    simulator.websocket_enabled = False
+    simulator.eventsource.enabled = False
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry.runtime_data, f"websocket_unavailable_{entry.entry_id}"
+
+
 async def test_websocket_repair_issue(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
@@ -277,13 +293,9 @@ async def test_websocket_repair_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """REST works but neither channel connects: a repair issue after 10 minutes."""
-    simulator.websocket_enabled = False
-    simulator.eventsource.enabled = False
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    coordinator = mock_config_entry.runtime_data
-    issue_id = f"websocket_unavailable_{mock_config_entry.entry_id}"
+    coordinator, issue_id = await setup_without_channels(
+        hass, mock_config_entry, simulator
+    )
     await wait_for(
         hass, lambda: coordinator.listener.stats.failed_attempts >= 2, timeout=15
     )
@@ -332,13 +344,9 @@ async def test_websocket_repair_issue_goes_with_the_entry(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """An entry unloaded (disabled, removed) takes its repair issue along."""
-    simulator.websocket_enabled = False
-    simulator.eventsource.enabled = False
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    coordinator = mock_config_entry.runtime_data
-    issue_id = f"websocket_unavailable_{mock_config_entry.entry_id}"
+    coordinator, issue_id = await setup_without_channels(
+        hass, mock_config_entry, simulator
+    )
     coordinator.websocket.down_since -= timedelta(minutes=10)
     await coordinator.async_refresh()
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None

@@ -372,6 +372,21 @@ def disable_device(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     registry.async_update_device(device.id, disabled_by=dr.DeviceEntryDisabler.USER)
 
 
+async def end_leaving_no_trace(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: PlexSimulator,
+    uuids: list[str],
+) -> None:
+    """End the activities; check that no registry entry, not even a deleted one, is left."""
+    for uuid in uuids:
+        simulator.end_activity(uuid)
+    await settle(hass, simulator)
+    assert registered_uuids(hass, entry) == []
+    deleted = er.async_get(hass).deleted_entities
+    assert not [key for key in deleted if key[1] == DOMAIN]
+
+
 @pytest.mark.parametrize("disabler", ["new entities", "device"])
 async def test_disabled_sensors_leave_no_trace(
     hass: HomeAssistant,
@@ -400,11 +415,7 @@ async def test_disabled_sensors_leave_no_trace(
         assert entity_registry.async_get(entity_id).disabled
         assert hass.states.get(entity_id) is None
 
-    for uuid in uuids:
-        simulator.end_activity(uuid)
-    await settle(hass, simulator)
-    assert registered_uuids(hass, init_integration) == []
-    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
+    await end_leaving_no_trace(hass, init_integration, simulator, uuids)
 
 
 @pytest.mark.parametrize("disabler", ["user", "user, then renamed", "device"])
@@ -439,11 +450,8 @@ async def test_sensor_disabled_while_running_leaves_no_trace(
         ).entity_id
         await hass.async_block_till_done()
 
-    simulator.end_activity(uuid)
-    await settle(hass, simulator)
-    assert registered_uuids(hass, init_integration) == []
+    await end_leaving_no_trace(hass, init_integration, simulator, [uuid])
     assert hass.states.get(entity_id) is None
-    assert not [key for key in entity_registry.deleted_entities if key[1] == DOMAIN]
 
 
 async def test_stale_snapshot_never_overrides_a_push(
