@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
@@ -12,8 +14,9 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
 from custom_components.plex_activities import butler_buttons
+from custom_components.plex_activities.api import PlexClient
 from custom_components.plex_activities.const import DOMAIN
-from plex_simulator import Library
+from plex_simulator import Library, PathFault
 from plex_simulator.butler import ButlerTask
 from tests.const import MACHINE_IDENTIFIER
 from tests.helpers import (
@@ -207,6 +210,88 @@ async def test_stale_library_removed_at_setup(
     await hass.async_block_till_done()
     assert er.async_get(hass).async_get(SCANNING) is None
     assert state_of(hass, "binary_sensor.plex_simulator_tv_shows_scanning") == STATE_OFF
+
+
+def library_device(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> bool:
+    """Tell whether the library with section id `key` has its device."""
+    return (
+        dr.async_get(hass).async_get_device_by_identifier(
+            (DOMAIN, f"{MACHINE_IDENTIFIER}_library_{key}"), entry.entry_id
+        )
+        is not None
+    )
+
+
+async def restart_unlisted(
+    hass: HomeAssistant, simulator: PlexSimulator, fault: PathFault
+) -> MockConfigEntry:
+    """Set up with every library, rename Scanning, set up again: no list (`fault`)."""
+    entry = config_entry_for(simulator)
+    entry.add_to_hass(hass)
+    with patch(
+        "custom_components.plex_activities.PlexClient",
+        partial(PlexClient, request_timeout=0.2),
+    ):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        er.async_get(hass).async_update_entity(SCANNING, name="Films scanning")
+        assert await hass.config_entries.async_unload(entry.entry_id)
+        simulator.route_faults.set("/library/sections", fault)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    await simulator.wait_for_websockets(1)
+    await settle(hass, simulator)
+    entry.runtime_data.client.request_timeout = 10.0
+    return entry
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [PathFault(delay=1.0), PathFault(status=500)],  # 1 s: longer than the 0.2 s timeout
+    ids=["timeout", "500"],
+)
+async def test_libraries_kept_while_not_listed(
+    hass: HomeAssistant, simulator: PlexSimulator, fault: PathFault
+) -> None:
+    """A server that cannot list its libraries at setup removes none of them.
+
+    Their devices and entities (with the user's settings) stay, unavailable, until the
+    server lists its libraries; then the same entities show again.
+    """
+    entry = await restart_unlisted(hass, simulator, fault)
+    registry = er.async_get(hass)
+    assert all(library_device(hass, entry, str(key)) for key in range(1, 5))
+    for entity_id in (SCAN_BUTTON, SCANNING, LAST_SCAN):
+        assert registry.async_get(entity_id) is not None, entity_id
+        assert state_of(hass, entity_id) == STATE_UNAVAILABLE
+    assert registry.async_get(SCANNING).name == "Films scanning"
+
+    simulator.route_faults.heal()
+    await resync(hass, entry)
+    await wait_for(hass, lambda: state_of(hass, SCANNING) == STATE_OFF)
+    assert state_of(hass, LAST_SCAN) == "2024-10-27T03:33:20+00:00"
+    assert state_of(hass, SCAN_BUTTON) == "unknown"
+    assert registry.async_get(SCANNING).name == "Films scanning"
+    assert hass.states.get(SCANNING).attributes["friendly_name"] == "Films scanning"
+
+
+async def test_libraries_removed_once_listed(
+    hass: HomeAssistant, simulator: PlexSimulator
+) -> None:
+    """Libraries gone while Home Assistant was stopped go when the list comes late.
+
+    Even when the server then lists no library at all.
+    """
+    entry = await restart_unlisted(hass, simulator, PathFault(status=503))
+    assert library_device(hass, entry, "1")
+    simulator.route_faults.heal()
+    simulator.libraries = []
+    await resync(hass, entry)
+    await wait_for(
+        hass, lambda: not any(library_device(hass, entry, str(k)) for k in range(1, 5))
+    )
+    assert er.async_get(hass).async_get(SCANNING) is None
+    assert entry.state.value == "loaded"
 
 
 async def test_butler_buttons(

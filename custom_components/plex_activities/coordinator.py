@@ -102,6 +102,11 @@ class PlexActivitiesCoordinator(DataUpdateCoordinator[dict[str, TrackedActivity]
         """Return the known library sections by section id (maybe none)."""
         return self._libraries.sections
 
+    @property
+    def libraries_listed(self) -> bool:
+        """Return whether `libraries` is what the server listed (not unknown yet)."""
+        return self._libraries.listed
+
     def library_of(self, activity: Activity) -> LibrarySection | None:
         """Return the library an activity works on, if known (no I/O)."""
         return self._libraries.of(activity)

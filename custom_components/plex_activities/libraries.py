@@ -3,7 +3,8 @@
 `GET /library/sections` names the library a scan works on ("Scanning *Movies*"). The
 list is fetched at every REST resync and whenever an activity names a section that is
 not known yet; a failure there (a busy server timing out, a 5xx, a token that may not
-list sections) is a debug line: activities show with Plex's own title until it works.
+list sections) is a debug line: activities show with Plex's own title until it works,
+and no library counts as gone before the server has listed them.
 Listeners hear when the libraries or their fields change, so names fill in later.
 """
 
@@ -37,6 +38,9 @@ class Libraries:
         self.sections: dict[str, LibrarySection] = {}
         # Whether the sections were asked for at least once (whatever the answer).
         self.asked = False
+        # Whether `sections` is what the server listed: until then none is known, which
+        # is not the same as none existing.
+        self.listed = False
         self._listeners: list[CALLBACK_TYPE] = []
         self._refreshing = False
         # A refresh was asked for while one ran: run one more when it ends.
@@ -73,8 +77,9 @@ class Libraries:
             )
             return
         fetched = {section.key: section for section in sections}
-        if fetched != self.sections:
+        if fetched != self.sections or not self.listed:
             self.sections = fetched
+            self.listed = True
             for listener in list(self._listeners):
                 listener()
 

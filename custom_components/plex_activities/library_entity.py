@@ -2,7 +2,8 @@
 
 Libraries follow the server: when one appears its entities are added, when one goes
 its device (and with it its entities) is removed, without reloading the entry. A
-library that disappeared while Home Assistant was not running is removed at setup.
+library that disappeared while Home Assistant was not running is removed at setup, or
+once the server lists its libraries: while it cannot, every library's entities stay.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ def async_remove_stale_libraries(
 ) -> None:
     """Remove the devices (and so the entities) of libraries the server no longer has."""
     coordinator = entry.runtime_data
+    if not coordinator.libraries_listed:
+        return  # not listed yet (a busy server): no library is known to be gone
     machine_identifier = coordinator.server.machine_identifier
     current = {
         library_device_identifier(machine_identifier, key)
