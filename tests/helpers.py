@@ -153,3 +153,17 @@ async def wait_for(
         while not condition():
             await asyncio.sleep(0.01)
             await hass.async_block_till_done()
+
+
+def running_tasks(name: str = "") -> list[asyncio.Task[object]]:
+    """Return the integration's tasks that still run (only those named `name` if given).
+
+    Background tasks (the library and butler task lists, the websocket) are not
+    waited for by `async_block_till_done`.
+    """
+    prefix = f"{DOMAIN} {name}" if name else DOMAIN
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith(prefix) and not task.done()
+    ]

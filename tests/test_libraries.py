@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 import logging
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ import pytest
 
 from custom_components.plex_activities.api import PlexClient
 from plex_simulator import Library, PathFault
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.helpers import activity_entity_id, running_tasks, settle, wait_for
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 SUMMARY = "sensor.plex_simulator_activities"
 SECTIONS = "/library/sections"
+# How long a slow server takes to list its libraries (less than the client's timeout).
+SLOW = 1.5
 
 
 def section_requests(simulator: PlexSimulator) -> int:
@@ -185,7 +188,7 @@ async def test_new_library_named_once_seen(
             title=f"Ghost {index}", context={"librarySectionID": "77"}
         )
     await settle(hass, simulator)
-    await hass.async_block_till_done()
+    await wait_for(hass, lambda: not running_tasks("libraries"))
     assert section_requests(simulator) == before + 2, [
         (r.path) for r in simulator.requests
     ]
@@ -212,3 +215,36 @@ async def test_library_renamed_at_resync(
         ),
     )
     assert hass.states.get(entity_id).attributes["library"] == "Films"
+
+
+async def test_unload_cancels_a_hanging_refresh(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Unloading while /library/sections hangs is quick and leaves no refresh running.
+
+    One refresh waits for the slow server, another is queued after it: unloading
+    waited for both (up to 10 s, then a warning) and left them running.
+    """
+    await after_connect_resync(hass, simulator)
+    before = section_requests(simulator)
+    simulator.route_faults.set(SECTIONS, PathFault(delay=SLOW))
+    coordinator = init_integration.runtime_data
+    coordinator.async_request_library_refresh()
+    coordinator.async_request_library_refresh()  # runs when the first one ends
+    # Not `wait_for`: its block_till_done would outwait a refresh run as a tracked task.
+    async with asyncio.timeout(5):
+        while section_requests(simulator) == before:  # noqa: ASYNC110 - nothing signals it
+            await asyncio.sleep(0.01)
+    assert running_tasks("libraries")
+    async with asyncio.timeout(SLOW / 2):
+        assert await hass.config_entries.async_unload(init_integration.entry_id)
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    assert not running_tasks("libraries")
+    # The server's slow answer ends (its handler would outlive the test); nothing asks
+    # for the sections again.
+    await asyncio.sleep(SLOW)
+    assert section_requests(simulator) == before + 1
+    assert "did not complete in time" not in caplog.text

@@ -22,6 +22,7 @@ from tests.const import MACHINE_IDENTIFIER
 from tests.helpers import (
     activity_entity_id,
     config_entry_for,
+    running_tasks,
     settle,
     setup_integration,
     wait_for,
@@ -60,9 +61,9 @@ async def press(hass: HomeAssistant, entity_id: str) -> None:
 
 
 async def resync(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Resync with the server over REST, as after a reconnect."""
+    """Resync with the server over REST, as after a reconnect, libraries included."""
     await entry.runtime_data.async_refresh()
-    await hass.async_block_till_done()
+    await wait_for(hass, lambda: not running_tasks("libraries"))
 
 
 async def test_library_entities(

@@ -94,9 +94,9 @@ class Libraries:
             self._again = True
             return
         self._refreshing = True  # claimed now, in case the task starts later
-        # A tracked task (not a background one): waiting for Home Assistant to settle
-        # includes the names. It ends with the entry, and its request has a timeout.
-        self._entry.async_create_task(
+        # A background task: unloading the entry (or stopping Home Assistant) cancels
+        # it, rather than waiting for a server that may take its whole timeout.
+        self._entry.async_create_background_task(
             self._hass, self.async_refresh(), f"{DOMAIN} libraries"
         )
 
