@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 from unittest.mock import patch
@@ -376,14 +375,6 @@ async def test_button_errors(
     assert state_of(hass, "button.plex_simulator_tv_shows_scan") != STATE_UNAVAILABLE
 
 
-def butler_listing() -> bool:
-    """Tell whether the integration is listing the butler tasks right now."""
-    return any(
-        task.get_name() == f"{DOMAIN} butler tasks" and not task.done()
-        for task in asyncio.all_tasks()
-    )
-
-
 async def test_butler_buttons_follow_the_server(
     hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
 ) -> None:
@@ -402,14 +393,14 @@ async def test_butler_buttons_follow_the_server(
 
     await wait_for(hass, lambda: "BackupDatabase" in task_names())
     await settle(hass, simulator)
-    await wait_for(hass, lambda: not butler_listing())
+    await wait_for(hass, lambda: not running_tasks("butler tasks"))
     # Listed once at setup (the first connection follows it).
     listed = sum(r.path == "/butler" for r in simulator.requests)
     assert listed == 1
     # Progress frames and resyncs on the same connection list nothing again.
     simulator.start_activity(progress=5)
     await resync(hass, init_integration)
-    await wait_for(hass, lambda: not butler_listing())
+    await wait_for(hass, lambda: not running_tasks("butler tasks"))
     assert sum(r.path == "/butler" for r in simulator.requests) == listed
 
     simulator.butler.tasks = (

@@ -14,11 +14,11 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import flush_store
 
 from custom_components.plex_activities.api import NotificationListener
-from custom_components.plex_activities.const import DOMAIN
 from tests.helpers import (
     AFTER_RESTART,
     activity_entity_id,
     restart_with_other_activities,
+    running_tasks,
     settle,
     wait_for,
 )
@@ -214,11 +214,7 @@ async def test_unload_during_backoff(
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.NOT_LOADED
     assert not init_integration._background_tasks
-    assert not [
-        task
-        for task in asyncio.all_tasks()
-        if task.get_name().startswith(DOMAIN) and not task.done()
-    ]
+    assert not running_tasks()
     # The harness fails the test at teardown on any lingering task or timer.
 
 
@@ -236,12 +232,7 @@ async def test_reload_during_backoff(
     assert init_integration.state is ConfigEntryState.LOADED
     new_listener = init_integration.runtime_data.listener
     assert new_listener is not old_listener
-    websocket_tasks = [
-        task
-        for task in asyncio.all_tasks()
-        if task.get_name().startswith(f"{DOMAIN} websocket") and not task.done()
-    ]
-    assert len(websocket_tasks) == 1
+    assert len(running_tasks("websocket")) == 1
 
     simulator.websocket_enabled = True
     await simulator.wait_for_websockets(1, timeout=15)
