@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntryState
@@ -11,7 +10,7 @@ from homeassistant.const import CONF_URL
 from custom_components.plex_activities.const import CONF_ACCOUNT_TOKEN
 
 from .const import ACCOUNT_TOKEN, TOKEN
-from .helpers import wait_for
+from .helpers import running_tasks, wait_for
 from .test_signin import owned_server
 
 if TYPE_CHECKING:
@@ -137,15 +136,6 @@ async def test_address_changed_during_the_look_up_is_kept(
     hass.config_entries.async_update_entry(
         mock_config_entry, data={**mock_config_entry.data, CONF_URL: chosen}
     )
-    await wait_for(hass, lambda: not look_ups(), timeout=5)
+    await wait_for(hass, lambda: not running_tasks("address look-up"), timeout=5)
     assert mock_config_entry.data[CONF_URL] == chosen
     assert "switching to it" not in caplog.text
-
-
-def look_ups() -> list[asyncio.Task[object]]:
-    """Return the address look-ups under way."""
-    return [
-        task
-        for task in asyncio.all_tasks()
-        if task.get_name() == "plex_activities address look-up"
-    ]
