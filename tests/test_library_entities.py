@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+import logging
 from typing import TYPE_CHECKING
 from unittest.mock import patch
 
@@ -176,9 +177,15 @@ async def test_no_writes_for_progress(
 
 
 async def test_libraries_follow_the_server(
-    hass: HomeAssistant, init_integration: MockConfigEntry, simulator: PlexSimulator
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    simulator: PlexSimulator,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A library added on the server gets entities; one removed loses its device."""
+    """A library added on the server gets entities; one removed loses its device.
+
+    Through no API Home Assistant reports as deprecated (it logs a warning for those).
+    """
     simulator.libraries = [
         *simulator.libraries[1:],
         Library(key="9", title="Concerts", type="movie"),
@@ -194,6 +201,9 @@ async def test_libraries_follow_the_server(
         is None
     )
     assert init_integration.state.value == "loaded"
+    assert [
+        r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING
+    ] == []
 
 
 async def test_stale_library_removed_at_setup(

@@ -146,6 +146,6 @@ def async_remove_stale_libraries(
             domain == DOMAIN and key.startswith(prefix) and key not in current
             for domain, key in device.identifiers
         ):
-            registry.async_update_device(
-                device.id, remove_config_entry_id=entry.entry_id
-            )
+            # Only this entry makes a library's device: removing it is removing the
+            # entry from it (which Home Assistant 2026.10 reports as deprecated).
+            registry.async_remove_device(device.id)
