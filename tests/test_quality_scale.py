@@ -492,7 +492,7 @@ def _devices() -> None:
 def _stale_devices() -> None:
     # Libraries the server no longer lists lose their device (and entities), at once
     # and at setup; maintenance tasks it no longer lists lose their buttons.
-    assert "remove_config_entry_id=entry.entry_id" in _text("library_entity.py")
+    assert "registry.async_remove_device(device.id)" in _text("library_entity.py")
     assert "registry.async_remove(" in _text("butler_buttons.py")
 
 
