@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 from unittest.mock import AsyncMock, PropertyMock, patch
 
 from freezegun import freeze_time
@@ -15,6 +15,7 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 # testing_config/custom_components first on sys.path and Home Assistant cannot find us.
 import custom_components.plex_activities  # noqa: F401
 from custom_components.plex_activities import PLATFORMS, endpoints, signin
+from custom_components.plex_activities.const import DOMAIN
 from custom_components.plex_activities.endpoints import PlexEndpoints
 from plex_simulator import PlexSimulator
 from plex_simulator.gdm import GdmResponder
@@ -73,20 +74,60 @@ def frozen_clock() -> Iterator[FrozenDateTimeFactory]:
         yield frozen
 
 
+# Loggers of the test doubles and of the harness, not of Home Assistant: the simulator
+# is the Plex server (it may see the token), and the harness logs what it stores.
+NOT_HOME_ASSISTANT: Final = ("plex_simulator", "pytest_homeassistant_custom_component")
+
+
+def logged(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    """Return what the test logged in every phase so far (setup, call, teardown).
+
+    `caplog.records` alone holds only the current phase's, which in a fixture's
+    teardown is the teardown.
+    """
+    return [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
+
+
+def record_text(record: logging.LogRecord) -> str:
+    """Return a record's message with its traceback, as a log file would show it."""
+    text = record.getMessage()
+    if record.exc_info is not None:
+        text += "\n" + logging.Formatter().formatException(record.exc_info)
+    elif record.exc_text is not None:
+        text += "\n" + record.exc_text
+    return text
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_calls(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Fail any test in which Home Assistant reports the integration using a deprecated API.
+
+    Home Assistant logs such calls as a warning in every user's log ("Detected that
+    custom integration ... will stop working in ...").
+    """
+    yield
+    prefix = f"Detected that custom integration '{DOMAIN}'"
+    reported = [
+        message
+        for record in logged(caplog)
+        if (message := record.getMessage()).startswith(prefix)
+    ]
+    assert not reported, reported
+
+
 @pytest.fixture(autouse=True)
 def token_never_logged(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """Fail any test whose captured logs, at any level, contain a Plex token."""
+    """Fail any test whose logs, at any level and in any phase, contain a Plex token."""
     caplog.set_level(logging.DEBUG)
     yield
+    records = [
+        record
+        for record in logged(caplog)
+        if not record.name.startswith(NOT_HOME_ASSISTANT)
+    ]
     for secret in (TOKEN, ACCOUNT_TOKEN, SHARED_TOKEN):
-        leaked = [
-            record.name
-            for record in caplog.records
-            if secret in record.getMessage()
-            or (record.exc_text is not None and secret in record.exc_text)
-        ]
+        leaked = [record.name for record in records if secret in record_text(record)]
         assert not leaked, f"a Plex token appeared in log records of {leaked}"
-        assert secret not in caplog.text
 
 
 @pytest.fixture

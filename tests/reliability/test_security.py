@@ -214,25 +214,35 @@ async def test_tls_unverified_only_when_chosen(
 
 
 class FakeCaplog:
-    """Just what the `token_never_logged` fixture uses of `caplog`."""
+    """Just what the log checks use of `caplog`, with records by phase as pytest keeps them.
+
+    The records were logged while the test ran (its call phase); in a fixture's
+    teardown, `records` holds only the teardown's, none here.
+    """
 
     def __init__(self, records: list[logging.LogRecord]) -> None:
-        """Hold these records."""
-        self.records = records
+        """Hold these records as the call's."""
+        self._call = records
+        self.records: list[logging.LogRecord] = []
+
+    def get_records(self, when: str) -> list[logging.LogRecord]:
+        """Return the records of one phase."""
+        return self._call if when == "call" else []
 
     def set_level(self, level: int) -> None:
         """Accept the level."""
 
-    @property
-    def text(self) -> str:
-        """Return the records as the handler would have formatted them."""
-        formatter = logging.Formatter()
-        return "\n".join(formatter.format(record) for record in self.records)
 
-
-def record(msg: str, *args: Any, exc_text: str | None = None) -> logging.LogRecord:
+def record(
+    msg: str,
+    *args: Any,
+    exc_text: str | None = None,
+    error: Exception | None = None,
+    name: str = "some.logger",
+) -> logging.LogRecord:
     """Return a log record that was never emitted (so this test's own logs stay clean)."""
-    made = logging.LogRecord("some.logger", logging.DEBUG, __file__, 1, msg, args, None)
+    exc_info = None if error is None else (type(error), error, None)
+    made = logging.LogRecord(name, logging.DEBUG, __file__, 1, msg, args, exc_info)
     made.exc_text = exc_text
     return made
 
@@ -243,6 +253,7 @@ def record(msg: str, *args: Any, exc_text: str | None = None) -> logging.LogReco
         record("token is %s", TOKEN),
         record("headers: %r", {"X-Plex-Token": TOKEN}),
         record("failed", exc_text=f"Traceback...\n  {TOKEN}"),
+        record("failed", error=ValueError(f"bad {TOKEN}")),  # not formatted yet
     ],
 )
 def test_log_check_catches_leaks(leak: logging.LogRecord) -> None:
@@ -258,7 +269,25 @@ def test_log_check_catches_leaks(leak: logging.LogRecord) -> None:
 def test_log_check_passes_clean_logs() -> None:
     """The same check lets clean logs through."""
     check = conftest.token_never_logged._get_wrapped_function()
-    run = check(FakeCaplog([record("connected to %s", "http://127.0.0.1:32400")]))
+    clean = [
+        record("connected to %s", "http://127.0.0.1:32400"),
+        # The simulator is the Plex server: it may see the token.
+        record("token %s accepted", TOKEN, name="plex_simulator.app"),
+    ]
+    run = check(FakeCaplog(clean))
     next(run)
     with pytest.raises(StopIteration):
+        next(run)
+
+
+def test_deprecation_check_catches_reports() -> None:
+    """The autouse check fails a test in which Home Assistant reports a deprecated call."""
+    check = conftest.no_deprecated_calls._get_wrapped_function()
+    report = record(
+        "Detected that custom integration 'plex_activities' calls `x`, which is"
+        " deprecated and will stop working in Home Assistant 2027.8.0"
+    )
+    run = check(FakeCaplog([record("harmless"), report]))
+    next(run)
+    with pytest.raises(AssertionError, match="Detected that"):
         next(run)
