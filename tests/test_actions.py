@@ -198,11 +198,22 @@ async def test_scan_unknown_and_new_library(
         "wanted": "Concerts",
         "known": "Movies, TV Shows, Music, Photos",
     }
-    simulator.rest_failure_status = 500  # cannot even look for a new one
-    with pytest.raises(ServiceValidationError) as err:
+    # Plex cannot say which libraries it has now: that is the error, not "no such".
+    simulator.rest_failure_status = 500
+    with pytest.raises(HomeAssistantError) as failed:
         await scan(hass, init_integration, "Concerts")
-    assert err.value.translation_placeholders == {"wanted": "Concerts", "known": ""}
+    assert failed.value.translation_key == "action_failed"
+    assert failed.value.translation_placeholders == {
+        "error": f"{simulator.url} is not available (GET /library/sections: HTTP 500)"
+    }
     simulator.rest_failure_status = None
+    for status in (401, 403, 404):  # a token that may not list them: no reauth
+        simulator.route_faults.fail("/library/sections", status)
+        with pytest.raises(ServiceValidationError) as err:
+            await scan(hass, init_integration, "Concerts")
+        assert err.value.translation_key == "libraries_unavailable"
+    simulator.route_faults.heal()
+    assert not hass.config_entries.flow.async_progress()
     simulator.libraries = [
         *simulator.libraries,
         Library(key="9", title="Concerts", type="movie"),

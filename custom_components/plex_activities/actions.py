@@ -12,7 +12,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.service import (
     async_get_config_entry,
@@ -21,7 +21,12 @@ from homeassistant.helpers.service import (
 import voluptuous as vol
 
 from .activity_id import activity_entity_id
-from .api import PlexError
+from .api import (
+    PlexAuthenticationError,
+    PlexError,
+    PlexNotAllowedError,
+    PlexNotFoundError,
+)
 from .attributes import activity_attributes
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .starting import (
@@ -168,11 +173,16 @@ async def async_find_library(
     """Return the library with this section id or name; ask Plex if it is new."""
     library = _choose(coordinator.libraries.values(), wanted, "key", ("title",))
     sections = list(coordinator.libraries.values())
-    if library is None:
+    if library is None:  # a library added since: ask, and say so if Plex cannot tell
         try:
             sections = await coordinator.client.library_sections()
-        except PlexError:
-            sections = []
+        except (PlexAuthenticationError, PlexNotAllowedError, PlexNotFoundError) as err:
+            # A token that may not list them; names only decorate, so no reauth.
+            raise translated(ServiceValidationError, "libraries_unavailable") from err
+        except PlexError as err:
+            raise translated(
+                HomeAssistantError, "action_failed", error=str(err)
+            ) from err
         library = _choose(sections, wanted, "key", ("title",))
     if library is None:
         raise _unknown("unknown_library", wanted, (s.title for s in sections))
