@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 import logging
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
-from custom_components.plex_activities import butler_buttons
+from custom_components.plex_activities import butler_buttons, libraries
 from custom_components.plex_activities.api import PlexClient
 from custom_components.plex_activities.const import DOMAIN
 from plex_simulator import Library, PathFault
@@ -27,6 +28,7 @@ from tests.helpers import (
     setup_integration,
     wait_for,
 )
+from tests.test_libraries import section_requests
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -283,6 +285,29 @@ async def test_libraries_kept_while_not_listed(
     assert state_of(hass, SCAN_BUTTON) == "unknown"
     assert registry.async_get(SCANNING).name == "Films scanning"
     assert hass.states.get(SCANNING).attributes["friendly_name"] == "Films scanning"
+
+
+async def test_library_list_asked_again_until_listed(
+    hass: HomeAssistant, simulator: PlexSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unlisted, the library list is asked for again without any resync, until it comes.
+
+    One retry at a time, less and less often; none once the list came.
+    """
+    monkeypatch.setattr(libraries, "RETRY_SECONDS", 0.05)
+    entry = await restart_unlisted(hass, simulator, PathFault(status=503))
+    await wait_for(hass, lambda: section_requests(simulator) >= 4)
+    retries = running_tasks("library list retry")
+    assert len(retries) == 1  # one at a time
+    assert state_of(hass, SCANNING) == STATE_UNAVAILABLE
+
+    simulator.route_faults.heal()
+    await wait_for(hass, lambda: state_of(hass, SCANNING) == STATE_OFF, timeout=5)
+    assert not running_tasks("library list retry")
+    asked = section_requests(simulator)
+    await asyncio.sleep(0.5)  # longer than the next retry would have waited
+    assert section_requests(simulator) == asked
+    assert entry.state.value == "loaded"
 
 
 async def test_libraries_removed_once_listed(

@@ -4,18 +4,21 @@
 list is fetched at every REST resync and whenever an activity names a section that is
 not known yet; a failure there (a busy server timing out, a 5xx, a token that may not
 list sections) is a debug line: activities show with Plex's own title until it works,
-and no library counts as gone before the server has listed them.
+and no library counts as gone before the server has listed them. Until it has, the
+list is asked for again after 30 s, twice as long each time, up to 5 minutes (the
+safety resync's cadence): library entities are unavailable meanwhile.
 Listeners hear when the libraries or their fields change, so names fill in later.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
+from typing import TYPE_CHECKING, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
-from .api import PlexError
-from .const import DOMAIN, LOGGER
+from .api import Backoff, PlexError
+from .const import DOMAIN, LOGGER, SAFETY_POLL_INTERVAL
 from .tracker import Lifecycle
 
 if TYPE_CHECKING:
@@ -23,6 +26,10 @@ if TYPE_CHECKING:
 
     from .api import Activity, LibrarySection, PlexClient
     from .tracker import TrackedActivity
+
+# Until the server has listed its libraries once, ask again after about this long,
+# twice as long each time (jittered), up to the safety resync's interval.
+RETRY_SECONDS: Final = 30.0
 
 
 class Libraries:
@@ -48,6 +55,11 @@ class Libraries:
         # Unknown section ids that asked for a refresh since the last resync: each asks
         # once, so a section Plex does not list costs no request per activity.
         self._asked: set[str] = set()
+        self._retry = Backoff(
+            initial=RETRY_SECONDS, maximum=SAFETY_POLL_INTERVAL.total_seconds()
+        )
+        # Waiting to ask again (a background task: it ends with the entry).
+        self._retrying: asyncio.Task[None] | None = None
 
     def of(self, activity: Activity) -> LibrarySection | None:
         """Return the library an activity works on, if known (no I/O)."""
@@ -75,13 +87,28 @@ class Libraries:
             LOGGER.debug(
                 "Could not list the libraries of %s: %s", self._client.url, err
             )
+            if not self.listed and self._retrying is None:
+                self._retrying = self._entry.async_create_background_task(
+                    self._hass,
+                    self._retry_later(self._retry.next_delay()),
+                    f"{DOMAIN} library list retry",
+                )
             return
+        if self._retrying is not None:
+            self._retrying.cancel()
+            self._retrying = None
+        self._retry.reset()
         fetched = {section.key: section for section in sections}
         if fetched != self.sections or not self.listed:
             self.sections = fetched
             self.listed = True
             for listener in list(self._listeners):
                 listener()
+
+    async def _retry_later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self._retrying = None
+        self._request()
 
     @callback
     def async_request_refresh(self) -> None:
