@@ -12,7 +12,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 from homeassistant.helpers.service import (
     async_get_config_entry,
@@ -21,12 +21,7 @@ from homeassistant.helpers.service import (
 import voluptuous as vol
 
 from .activity_id import activity_entity_id
-from .api import (
-    PlexAuthenticationError,
-    PlexError,
-    PlexNotAllowedError,
-    PlexNotFoundError,
-)
+from .api import PlexAuthenticationError, PlexNotAllowedError
 from .attributes import activity_attributes
 from .const import ATTR_CONFIG_ENTRY_ID, DOMAIN
 from .starting import (
@@ -174,15 +169,13 @@ async def async_find_library(
     library = _choose(coordinator.libraries.values(), wanted, "key", ("title",))
     sections = list(coordinator.libraries.values())
     if library is None:  # a library added since: ask, and say so if Plex cannot tell
-        try:
-            sections = await coordinator.client.library_sections()
-        except (PlexAuthenticationError, PlexNotAllowedError, PlexNotFoundError) as err:
-            # A token that may not list them; names only decorate, so no reauth.
-            raise translated(ServiceValidationError, "libraries_unavailable") from err
-        except PlexError as err:
-            raise translated(
-                HomeAssistantError, "action_failed", error=str(err)
-            ) from err
+        unavailable = translated(ServiceValidationError, "libraries_unavailable")
+        with translated_errors(coordinator, unavailable):
+            try:
+                sections = await coordinator.client.library_sections()
+            except (PlexAuthenticationError, PlexNotAllowedError) as err:
+                # A token that may not list them: names only decorate, so no reauth.
+                raise unavailable from err
         library = _choose(sections, wanted, "key", ("title",))
     if library is None:
         raise _unknown("unknown_library", wanted, (s.title for s in sections))
