@@ -30,10 +30,10 @@ class EventStreamDecoder:
     Lines end with CRLF, LF or CR; a line starting with `:` is a comment; `field: value`
     loses one space after the colon; `data` lines join with newlines; `event` names the
     message; `id` sets the last event id (unless it holds NUL); `retry` (digits only)
-    sets the reconnection time (a day at most); unknown fields are ignored; a blank line dispatches the
-    message, unless no data came. A message whose data grows beyond `max_data` is
-    dropped whole (counted in `oversized`) instead of growing the buffer without end
-    (`max_data` counts characters).
+    sets the reconnection time (a day at most); unknown fields are ignored; a blank
+    line dispatches the message, unless no data came. A message whose data grows beyond
+    `max_data` is dropped whole (counted in `oversized`) instead of growing the buffer
+    without end (`max_data` counts characters).
     """
 
     def __init__(self, *, max_data: int) -> None:
