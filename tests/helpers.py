@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING
+from unittest.mock import patch
 
 from homeassistant.const import CONF_TOKEN, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.data_entry_flow import FlowResultType
@@ -11,12 +13,14 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.plex_activities import activity_id
+from custom_components.plex_activities.api import PlexClient
 from custom_components.plex_activities.const import CONF_CLIENT_IDENTIFIER, DOMAIN
 
 from .const import CLIENT_IDENTIFIER, FRIENDLY_NAME, MACHINE_IDENTIFIER, TOKEN
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+    from contextlib import AbstractContextManager
 
     from homeassistant.config_entries import ConfigFlowResult
     from homeassistant.core import HomeAssistant
@@ -167,3 +171,14 @@ def running_tasks(name: str = "") -> list[asyncio.Task[object]]:
         for task in asyncio.all_tasks()
         if task.get_name().startswith(prefix) and not task.done()
     ]
+
+
+def impatient_client(request_timeout: float = 0.2) -> AbstractContextManager[object]:
+    """Patch the client entries set up with to give up after `request_timeout` seconds.
+
+    For a slow server (the simulator's latency, a slow path) that should time out.
+    """
+    return patch(
+        "custom_components.plex_activities.PlexClient",
+        partial(PlexClient, request_timeout=request_timeout),
+    )

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-from functools import partial
 import logging
 from typing import TYPE_CHECKING
-from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_FRIENDLY_NAME, STATE_UNAVAILABLE
 from homeassistant.helpers import entity_registry as er
 import pytest
 
-from custom_components.plex_activities.api import PlexClient
 from plex_simulator import Library, PathFault
-from tests.helpers import activity_entity_id, running_tasks, settle, wait_for
+from tests.helpers import (
+    activity_entity_id,
+    impatient_client,
+    running_tasks,
+    settle,
+    wait_for,
+)
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
@@ -69,10 +72,7 @@ async def test_setup_without_library_names(
         title="Scanning", progress=20, context={"librarySectionID": "1"}
     )
     mock_config_entry.add_to_hass(hass)
-    with patch(
-        "custom_components.plex_activities.PlexClient",
-        partial(PlexClient, request_timeout=0.2),
-    ):
+    with impatient_client():
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     await simulator.wait_for_websockets(1)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from functools import partial
 import logging
 from typing import TYPE_CHECKING
-from unittest.mock import patch
 
 from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant, callback
@@ -15,7 +13,6 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
 from custom_components.plex_activities import butler_buttons, libraries
-from custom_components.plex_activities.api import PlexClient
 from custom_components.plex_activities.const import DOMAIN
 from plex_simulator import Library, PathFault
 from plex_simulator.butler import ButlerTask
@@ -23,6 +20,7 @@ from tests.const import MACHINE_IDENTIFIER
 from tests.helpers import (
     activity_entity_id,
     config_entry_for,
+    impatient_client,
     running_tasks,
     settle,
     setup_integration,
@@ -240,10 +238,7 @@ async def restart_unlisted(
     """Set up with every library, rename Scanning, set up again: no list (`fault`)."""
     entry = config_entry_for(simulator)
     entry.add_to_hass(hass)
-    with patch(
-        "custom_components.plex_activities.PlexClient",
-        partial(PlexClient, request_timeout=0.2),
-    ):
+    with impatient_client():
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
         er.async_get(hass).async_update_entity(SCANNING, name="Films scanning")

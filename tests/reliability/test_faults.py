@@ -19,7 +19,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.plex_activities.api import NotificationListener, PlexClient
+from custom_components.plex_activities.api import NotificationListener
 from custom_components.plex_activities.const import (
     DOMAIN,
     SAFETY_POLL_INTERVAL,
@@ -28,7 +28,7 @@ from custom_components.plex_activities.const import (
 from custom_components.plex_activities.diagnostics import (
     async_get_config_entry_diagnostics,
 )
-from tests.helpers import activity_entity_id, settle, wait_for
+from tests.helpers import activity_entity_id, impatient_client, settle, wait_for
 
 from .common import EVENT, SUMMARY, assert_mirrors_server, our_records, our_warnings
 
@@ -105,10 +105,7 @@ async def test_slow_server_at_setup(
     simulator.latency = 1.0
     mock_config_entry.add_to_hass(hass)
     started = time.monotonic()
-    with patch(
-        "custom_components.plex_activities.PlexClient",
-        partial(PlexClient, request_timeout=0.2),
-    ):
+    with impatient_client():
         await hass.config_entries.async_setup(mock_config_entry.entry_id)
     assert time.monotonic() - started < 0.9
     assert mock_config_entry.state is ConfigEntryState.SETUP_RETRY
